@@ -1,0 +1,59 @@
+# marcconv — every target sets up what it needs in .venv/ (python3 -m venv).
+#   make demo   convert every file in samples/ to every format under build/demo/
+#   make test   ruff, mypy and the whole pytest suite
+#   make golden regenerate the golden files (review the diff before committing)
+
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+DEMO      := build/demo
+FORMATS   := csl-json bibtex ris citation
+SAMPLES   := $(wildcard samples/*.txt)
+CONFORMANCE := ../shared/conformance
+
+.PHONY: demo test lint golden conformance-setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	@mkdir -p $(DEMO)
+	@for sample in $(SAMPLES); do \
+	  name=$$(basename $$sample .txt); \
+	  for format in $(FORMATS); do \
+	    case $$format in csl-json) ext=json;; bibtex) ext=bib;; ris) ext=ris;; citation) ext=txt;; esac; \
+	    $(BIN)/marcconv convert $$sample -t $$format -o $(DEMO)/$$name.$$ext || exit 1; \
+	  done; \
+	done
+	@echo "Converted $(words $(SAMPLES)) samples to $(FORMATS) in $(DEMO)/. APA for samples/palmira.txt:"
+	@$(BIN)/marcconv convert samples/palmira.txt -t citation --style apa
+
+# The conformance checkers (real bibtex, biber, rispy, bibutils, citeproc-js) exist
+# beside the project in CI; their setup installs from apt, pip and npm.
+conformance-setup:
+	@if [ -x $(CONFORMANCE)/setup.sh ]; then \
+	  $(CONFORMANCE)/setup.sh >/dev/null 2>&1 || echo "conformance setup failed: those tests will skip"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check marcconv tests
+	$(BIN)/ruff format --check marcconv tests
+	$(BIN)/mypy
+
+test: lint conformance-setup
+	$(BIN)/pytest -q
+
+golden: $(VENV)/.installed-test
+	$(BIN)/pytest -q tests/test_golden.py --accept
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

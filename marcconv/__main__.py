@@ -1,0 +1,5 @@
+"""python -m marcconv"""
+
+from marcconv.cli import main
+
+main()

@@ -1,0 +1,220 @@
+"""The ``marcconv`` command line: a thin click layer over the pipeline."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any
+
+import click
+
+from marcconv import __version__, registry
+from marcconv.errors import Diagnostic, MarcconvError, Severity
+from marcconv.inputs import STDIN, check_encoding, display_name, open_binary, read_lines
+from marcconv.keys import DEFAULT_PATTERN, KeyMaker
+from marcconv.outputs import open_output
+from marcconv.pipeline import Pipeline, StrictStop, Tally
+from marcconv.writers.base import WriterOptions
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+CONVERT_EPILOG = """\b
+Examples:
+  marcconv convert record.txt -t csl-json
+  marcconv convert dump.txt -t bibtex -o refs.bib
+  cat record.txt | marcconv convert -t ris
+  marcconv convert record.txt -t citation --style ieee --format html
+  marcconv convert a.txt b.txt -t bibtex --unicode --key-pattern '{auth}{year}'
+
+\b
+Exit status: 0 every record written, 1 some records skipped (reported on
+stderr), 2 usage error or unreadable input.
+"""
+
+
+class Reporter:
+    """Prints diagnostics on stderr (and optionally to a JSON-lines file)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __call__(self, diagnostic: Diagnostic) -> None:
+        if self.quiet and diagnostic.severity is Severity.WARNING:
+            return
+        click.echo(str(diagnostic), err=True)
+
+
+def _progress(count: int) -> None:
+    click.echo(f"\r{count} records…", err=True, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="marcconv")
+def cli() -> None:
+    """Convert line-MARC catalogue records to CSL-JSON, BibTeX, RIS and citations.
+
+    Reads MARC 21 records in Invenio text MARC (one field per line,
+    "000161903 245__ $$aTitle", or that form with its line breaks flattened),
+    and writes each record in the chosen format.  Run 'marcconv convert --help'
+    to start, 'marcconv formats' for the formats.
+    """
+
+
+@cli.command(epilog=CONVERT_EPILOG)
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option(
+    "-f",
+    "--from",
+    "source_format",
+    default="textmarc",
+    show_default=True,
+    metavar="FORMAT",
+    help="Input format (see 'marcconv formats').",
+)
+@click.option(
+    "-t",
+    "--to",
+    "target",
+    required=True,
+    metavar="FORMAT",
+    help="Output format: csl-json, bibtex, ris, citation, or a plugin's.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    metavar="FILE",
+    show_default=True,
+    help="Output file; '-' is standard output. A file appears only when complete.",
+)
+@click.option(
+    "--style",
+    default="apa",
+    show_default=True,
+    help="citation: CSL style id (apa, ieee, vancouver, ...) or path to a .csl file.",
+)
+@click.option("--locale", default="en-US", show_default=True, help="citation: CSL locale.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "html"]),
+    default="text",
+    show_default=True,
+    help="citation: plain text or HTML.",
+)
+@click.option("--unicode", is_flag=True, help="bibtex: keep UTF-8 instead of LaTeX accents.")
+@click.option(
+    "--key-pattern",
+    default=DEFAULT_PATTERN,
+    show_default=True,
+    help="Citation keys from {auth}, {year}, {shorttitle}, {id}.",
+)
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
+)
+@click.option("--strict", is_flag=True, help="Stop at the first record that cannot be converted.")
+@click.option("-q", "--quiet", is_flag=True, help="Report errors only, not warnings.")
+def convert(
+    inputs: tuple[str, ...],
+    source_format: str,
+    target: str,
+    output: str,
+    style: str,
+    locale: str,
+    output_format: str,
+    unicode: bool,
+    key_pattern: str,
+    encoding: str,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Convert INPUT files (or standard input, or '-') to one output format.
+
+    Records are read, converted and written one at a time; each record that
+    cannot be converted is reported on stderr with its file, line and record id,
+    and the others are still written.
+    """
+    try:
+        reader = registry.reader_function(source_format)
+        writer_class = registry.writer_class(target)
+        keys = KeyMaker(key_pattern)
+        encoding = check_encoding(encoding)
+    except (MarcconvError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    options = WriterOptions(
+        unicode=unicode, style=style, locale=locale, output_format=output_format
+    )
+    reporter = Reporter(quiet)
+    tally = Tally()
+    try:
+        with open_output(output) as out:
+            try:
+                writer = writer_class(out, options)
+            except MarcconvError as exc:
+                raise click.UsageError(str(exc)) from None
+            show_progress = sys.stderr.isatty() and not quiet
+            pipeline = Pipeline(
+                reader, writer, keys, reporter, strict, _progress if show_progress else None, tally
+            )
+            for path in inputs or (STDIN,):
+                stream = open_binary(path)
+                try:
+                    name = display_name(path)
+                    pipeline.run(read_lines(stream, name, reporter, encoding), name)
+                finally:
+                    if path != STDIN:
+                        stream.close()
+            writer.close()
+            if show_progress and tally.read >= 1000:
+                click.echo("\r", err=True, nl=False)
+    except StrictStop:
+        click.echo(f"stopped (--strict); {tally.summary()}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+    except MarcconvError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if tally.skipped or (tally.warnings and not quiet):
+        click.echo(tally.summary(), err=True)
+    sys.exit(EXIT_SOME_FAILED if tally.skipped else EXIT_OK)
+
+
+@cli.command()
+def formats() -> None:
+    """List input and output formats, including those added by plugins."""
+    for title, table in (
+        ("Input formats (-f):", registry.readers()),
+        ("Output formats (-t):", registry.writers()),
+    ):
+        click.echo(title)
+        for name, plugin in sorted(table.items()):
+            click.echo(f"  {name:<12} {plugin.description}")
+
+
+@cli.command()
+@click.argument("search", required=False)
+def styles(search: str | None) -> None:
+    """List the CSL styles --style accepts, or those whose id contains SEARCH."""
+    from marcconv.writers.citation import STYLE_ALIASES, style_ids
+
+    names = sorted(set(style_ids()) | set(STYLE_ALIASES))
+    matches = [n for n in names if not search or search.lower() in n.lower()]
+    for name in matches:
+        click.echo(name)
+    if not matches:
+        click.echo(f"no style id contains {search!r}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def main(argv: Any = None) -> None:
+    """Console entry point: quiet on a closed pipe, clean on Ctrl-C."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        code = cli.main(args=argv, prog_name="marcconv", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,120 @@
+"""Names in MARC headings (100/700 persons, 110/710 bodies) → :class:`Name`.
+
+Relator terms (``$e``) and codes (``$4``) decide the CSL role, after the MARC
+Code List for Relators; an illustrator is never an author.
+"""
+
+from __future__ import annotations
+
+import re
+
+from marcconv.crosswalk.text import collapse_spaces, strip_isbd
+from marcconv.model import Name
+
+# MARC relator codes ($4) → CSL name variables
+RELATOR_CODES: dict[str, str] = {
+    "aut": "author", "cre": "author", "edt": "editor", "edc": "editor", "pbd": "editor",
+    "trl": "translator", "ill": "illustrator", "cmp": "composer", "drt": "director",
+    "ivr": "interviewer", "rcp": "recipient", "orm": "organizer", "prf": "performer",
+    "pro": "producer", "ths": "contributor", "ctb": "contributor", "dgs": "contributor",
+    "cwt": "contributor", "aui": "contributor", "ann": "contributor", "com": "editor",
+}  # fmt: skip
+# relator terms ($e), compared without case and final punctuation
+RELATOR_TERMS: dict[str, str] = {
+    "author": "author", "autor": "author", "auteur": "author", "creator": "author",
+    "editor": "editor", "ed": "editor", "eds": "editor", "edited by": "editor",
+    "compiler": "editor", "comp": "editor", "éditeur scientifique": "editor",
+    "translator": "translator", "tr": "translator", "trans": "translator",
+    "traductor": "translator", "traducteur": "translator",
+    "illustrator": "illustrator", "ill": "illustrator", "ilustrador": "illustrator",
+    "composer": "composer", "director": "director", "film director": "director",
+    "interviewer": "interviewer", "recipient": "recipient", "organizer": "organizer",
+    "performer": "performer", "producer": "producer",
+    "thesis advisor": "contributor", "dir": "contributor", "supervisor": "contributor",
+    "degree supervisor": "contributor", "contributor": "contributor",
+    "writer of introduction": "contributor", "writer of preface": "contributor",
+    "author of introduction": "contributor", "annotator": "contributor",
+}  # fmt: skip
+
+_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
+_SUFFIX = re.compile(r"^(Jr|Sr|[IVX]{1,4}|\d(?:st|nd|rd|th))\.?$")
+_LIFE_DATES = re.compile(r",?\s*\d{4}\??-(?:\d{4})?\??\.?$")
+
+
+def role_of(terms: list[str], codes: list[str], default: str) -> str:
+    """The CSL role a heading's relators give; ``default`` if they name none we map."""
+    for code in codes:
+        role = RELATOR_CODES.get(code.strip().lower().rstrip("."))
+        if role:
+            return role
+    for term in terms:
+        role = RELATOR_TERMS.get(term.strip().lower().rstrip(".,; "))
+        if role:
+            return role
+    return default
+
+
+def orcid_of(values: list[str]) -> str | None:
+    """The ORCID among ``$0`` values such as "(orcid)0000-0002-9159-4988"."""
+    for value in values:
+        low = value.lower()
+        if "orcid" in low or low.startswith("https://orcid.org"):
+            match = _ORCID.search(value)
+            if match:
+                return match[1].upper()
+    return None
+
+
+def personal_name(
+    heading: str,
+    *,
+    direct_order: bool = False,
+    titles: list[str] | None = None,
+    role: str = "author",
+    orcid: str | None = None,
+    affiliations: tuple[str, ...] = (),
+) -> Name:
+    """A personal name heading, "Family, Given[, Suffix]", as a :class:`Name`.
+
+    Leading lower-case words of the family part are its particle ("del Barco
+    Berrón" → particle "del"); a heading in direct order (first indicator 0,
+    "Plato") or without a comma is kept whole.
+    """
+    text = _LIFE_DATES.sub("", strip_isbd(collapse_spaces(heading)))
+    text = text.rstrip(",")
+    suffix = next((t for t in (titles or []) if _SUFFIX.match(strip_isbd(t))), None)
+    if suffix:
+        suffix = strip_isbd(suffix)
+    if direct_order or "," not in text:
+        if " " not in text:
+            return Name(
+                family=text, suffix=suffix, role=role, orcid=orcid, affiliations=affiliations
+            )
+        return Name(literal=text, role=role, orcid=orcid, affiliations=affiliations)
+    family, _, rest = text.partition(",")
+    if not family.strip():  # ", Given" (seen in damaged records): keep the text whole
+        return Name(literal=text.strip(", "), role=role, orcid=orcid, affiliations=affiliations)
+    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    given = parts[0] if parts else None
+    for extra in parts[1:]:
+        if _SUFFIX.match(extra):
+            suffix = extra if extra.endswith(".") or extra.isupper() else f"{extra}."
+    particle = None
+    words = family.strip().split(" ")
+    while len(words) > 1 and words[0][:1].islower():
+        particle = f"{particle} {words.pop(0)}" if particle else words.pop(0)
+    return Name(
+        family=" ".join(words),
+        given=given,
+        particle=particle,
+        suffix=suffix,
+        role=role,
+        orcid=orcid,
+        affiliations=affiliations,
+    )
+
+
+def corporate_name(parts: list[str], role: str = "author") -> Name:
+    """A body ("Universidad de Zaragoza. Dpto. ...") or collaboration, whole, as a literal."""
+    text = ". ".join(strip_isbd(p) for p in parts if strip_isbd(p))
+    return Name(literal=text, role=role)

@@ -1,0 +1,487 @@
+"""The MARC 21 → model mapping, as a table of rules.
+
+Each :class:`Rule` matches a field label written as Invenio prints it (tag then
+both indicators, ``_`` for blank: ``0247_``, ``264_1``) with a regular
+expression, and hands the field to one small function that fills the
+:class:`Draft`.  ``docs/mapping.md`` is generated from this table
+(``make docs``), so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pymarc
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
+
+from marcconv.crosswalk import language
+from marcconv.crosswalk.dates import parse_date, year_from_008
+from marcconv.crosswalk.host import normalise_pages, parse_enumeration
+from marcconv.crosswalk.names import corporate_name, orcid_of, personal_name, role_of
+from marcconv.crosswalk.text import clean, collapse_spaces, is_all_caps, strip_isbd, title_case
+from marcconv.model import Date, Name, Reference
+
+
+@dataclass(slots=True)
+class Draft:
+    """A reference being built, with the evidence that is settled only at the end."""
+
+    ref: Reference
+    dates: dict[str, Date] = field(default_factory=dict)  # by source: "260", "773", "008"
+    bodies: list[Name] = field(default_factory=list)  # 710 with no role of their own
+    report_numbers: list[str] = field(default_factory=list)
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+
+    def date(self, source: str, value: Date | None) -> None:
+        if value is not None:
+            self.dates.setdefault(source, value)
+
+
+Apply = Callable[[pymarc.Field, Draft], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    label: str  # regex over TAG + IND1 + IND2, "_" for a blank indicator
+    targets: str  # the model fields it feeds (for the documentation)
+    apply: Apply
+
+    @property
+    def tags(self) -> list[str]:
+        """The tags the label can match, for dispatching by tag."""
+        head = self.label[:3]
+        if "|" in self.label:
+            return [alt[:3] for alt in self.label.split("|")]
+        return [head]
+
+
+def first(fld: pymarc.Field, code: str) -> str | None:
+    for value in fld.get_subfields(code):
+        value = collapse_spaces(value)
+        if value:
+            return value
+    return None
+
+
+def every(fld: pymarc.Field, code: str) -> list[str]:
+    return [v for v in (collapse_spaces(x) for x in fld.get_subfields(code)) if v]
+
+
+def _line(fld: pymarc.Field) -> int | None:
+    return getattr(fld, "line", None)
+
+
+# ----------------------------------------------------------------- control and numbers
+def record_id(fld: pymarc.Field, draft: Draft) -> None:
+    """001: the record's control number."""
+    if fld.data and fld.data.strip():
+        draft.ref.source_record = fld.data.strip()
+
+
+def fixed_length_data(fld: pymarc.Field, draft: Draft) -> None:
+    """008: Date 1 (07-10) as a fall-back year, language (35-37) as a fall-back."""
+    data = fld.data or ""
+    draft.date("008", year_from_008(data))
+    if len(data) >= 38 and not draft.ref.language:
+        draft.ref.language = language.to_bcp47(data[35:38])
+
+
+def isbn(fld: pymarc.Field, draft: Draft) -> None:
+    """020 $a: ISBN, qualifiers such as "(pbk.)" dropped, validated and hyphenated."""
+    for value in every(fld, "a"):
+        candidate = value.split(" ")[0].split("(")[0].strip(" :;.")
+        try:
+            draft.ref.isbn.append(stdnum_isbn.format(stdnum_isbn.validate(candidate)))
+        except Exception:
+            draft.warnings.append((_line(fld), f"020: {value!r} is not a valid ISBN; kept as is"))
+            if candidate:
+                draft.ref.isbn.append(candidate)
+
+
+def issn(fld: pymarc.Field, draft: Draft) -> None:
+    """022 $a: ISSN."""
+    for value in every(fld, "a"):
+        _add_issn(draft, value, fld)
+
+
+def _add_issn(draft: Draft, value: str, fld: pymarc.Field) -> None:
+    candidate = value.strip(" .;")
+    try:
+        formatted = stdnum_issn.format(stdnum_issn.validate(candidate))
+    except Exception:
+        draft.warnings.append((_line(fld), f"{fld.tag}: {value!r} is not a valid ISSN; kept as is"))
+        formatted = candidate
+    if formatted and formatted not in draft.ref.issn:
+        draft.ref.issn.append(formatted)
+
+
+# 024 $2 source → identifier scheme (compared in lower case)
+IDENTIFIER_SOURCES: dict[str, str] = {
+    "doi": "doi", "hdl": "handle", "handle": "handle", "urn": "urn", "arxiv": "arxiv",
+    "pmid": "pmid", "pubmed": "pmid", "pmcid": "pmcid", "isni": "isni", "ismn": "ismn",
+    "upc": "upc", "ean": "ean", "uri": "uri",
+}  # fmt: skip
+# 024 first indicator → scheme (MARC 21: 0 ISRC, 1 UPC, 2 ISMN, 3 EAN, 4 SICI)
+IDENTIFIER_INDICATORS: dict[str, str] = {
+    "0": "isrc",
+    "1": "upc",
+    "2": "ismn",
+    "3": "ean",
+    "4": "sici",
+}
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)")
+_ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]")
+
+
+def bare_doi(value: str) -> str | None:
+    match = _DOI.search(value.strip())
+    return match[1].rstrip(".") if match else None
+
+
+def other_identifier(fld: pymarc.Field, draft: Draft) -> None:
+    """024: DOI, Handle, URN, arXiv... typed by $2 (any case) or by the first indicator."""
+    value = first(fld, "a")
+    if not value:
+        return
+    ind1 = (fld.indicators or (" ", " "))[0]
+    source = (first(fld, "2") or "").lower()
+    scheme = IDENTIFIER_SOURCES.get(source) if ind1 == "7" else IDENTIFIER_INDICATORS.get(ind1)
+    if scheme is None and source:
+        scheme = source  # a local scheme, such as Zaguan's "sideral"
+    if scheme == "doi":
+        doi = bare_doi(value)
+        if doi and draft.ref.doi is None:
+            draft.ref.doi = doi
+        return
+    if scheme:
+        draft.ref.add_identifier(scheme, value)
+
+
+def system_number(fld: pymarc.Field, draft: Draft) -> None:
+    """035 $a: system control numbers, "(OCoLC)12345"."""
+    for value in every(fld, "a"):
+        draft.ref.add_identifier("system", value)
+
+
+def report_number(fld: pymarc.Field, draft: Draft) -> None:
+    """037/088 $a: report number or, with $9 arXiv, an arXiv identifier."""
+    value = first(fld, "a")
+    if not value:
+        return
+    if (first(fld, "9") or "").lower() == "arxiv" or value.lower().startswith("arxiv:"):
+        draft.ref.add_identifier("arxiv", value.split(":", 1)[-1] if ":" in value else value)
+        return
+    draft.report_numbers.append(value)
+
+
+def language_code(fld: pymarc.Field, draft: Draft) -> None:
+    """041 $a: language of the text, ISO 639-2 → BCP 47 ("eng" → "en")."""
+    for value in every(fld, "a"):
+        code = language.to_bcp47(value)
+        if code:
+            draft.ref.language = code
+            return
+
+
+# ----------------------------------------------------------------- names
+def person(fld: pymarc.Field, draft: Draft) -> None:
+    """100/700: a person; $e/$4 relators decide the role, $u affiliations, $0 ORCID."""
+    heading = first(fld, "a")
+    if not heading:
+        return
+    ind1 = (fld.indicators or (" ", " "))[0]
+    role = role_of(every(fld, "e"), every(fld, "4"), "author")
+    orcid = orcid_of(every(fld, "0") + every(fld, "j") + every(fld, "k"))
+    draft.ref.names.append(
+        personal_name(
+            heading,
+            direct_order=ind1 == "0",
+            titles=every(fld, "c"),
+            role=role,
+            orcid=orcid,
+            affiliations=tuple(every(fld, "u")),
+        )
+    )
+
+
+def body(fld: pymarc.Field, draft: Draft) -> None:
+    """110/710: a corporate body; a collaboration ($g) or a body with a relator is a name.
+
+    A 710 with neither (Zaguan's 7102_ department of the university) is kept as an
+    author only when the record names no person.
+    """
+    collaboration = first(fld, "g")
+    if collaboration:
+        draft.ref.names.append(Name(literal=strip_isbd(collaboration), role="author"))
+        return
+    parts = every(fld, "a") + every(fld, "b")
+    if not parts:
+        return
+    relators = every(fld, "e") + every(fld, "4")
+    if fld.tag == "110" or relators:
+        role = role_of(every(fld, "e"), every(fld, "4"), "author")
+        draft.ref.names.append(corporate_name(parts, role))
+    else:
+        draft.bodies.append(corporate_name(parts, "author"))
+
+
+def meeting(fld: pymarc.Field, draft: Draft) -> None:
+    """111/711: the meeting's name is the event title."""
+    name = first(fld, "a")
+    if name and draft.ref.event_title is None:
+        draft.ref.event_title = clean(name)
+
+
+# ----------------------------------------------------------------- titles and edition
+def title(fld: pymarc.Field, draft: Draft) -> None:
+    """245 $a $b $n $p: title and subtitle, ISBD punctuation and brackets removed."""
+    main = first(fld, "a")
+    if not main:
+        return
+    text = clean(main)
+    subtitle = first(fld, "b")
+    if subtitle:
+        draft.ref.title_short = text
+        text = f"{text}: {clean(subtitle)}"
+    for code, joiner in (("n", ". "), ("p", ". ")):
+        for part in every(fld, code):
+            text = f"{text}{joiner}{clean(part)}"
+    draft.ref.title = text
+
+
+def edition(fld: pymarc.Field, draft: Draft) -> None:
+    """250 $a: edition statement."""
+    value = first(fld, "a")
+    if value:
+        draft.ref.edition = clean(value)
+
+
+def imprint(fld: pymarc.Field, draft: Draft) -> None:
+    """260, or 264 with second indicator 1 (publication): place, publisher, date."""
+    place, publisher, date = first(fld, "a"), first(fld, "b"), first(fld, "c")
+    if place and not re.fullmatch(r"\[?s\.\s?l\.?\]?:?", place.strip(" :;"), re.I):
+        draft.ref.publisher_place = draft.ref.publisher_place or clean(place)
+    if publisher and not re.fullmatch(r"\[?s\.\s?n\.?\]?,?", publisher.strip(" :;,"), re.I):
+        draft.ref.publisher = draft.ref.publisher or clean(publisher)
+    if date:
+        draft.date(fld.tag, parse_date(date))
+
+
+def extent(fld: pymarc.Field, draft: Draft) -> None:
+    """300 $a: "xii, 345 p." → number of pages 345."""
+    value = first(fld, "a")
+    if not value:
+        return
+    match = re.search(r"(\d+)\s*(?:p\b|pp\b|pages|páginas|pág|s\.|S\.|leaves)", value)
+    if match:
+        draft.ref.number_of_pages = match[1]
+
+
+def series(fld: pymarc.Field, draft: Draft) -> None:
+    """490/830 $a $v: series title and number."""
+    name = first(fld, "a")
+    if name and draft.ref.collection_title is None:
+        draft.ref.collection_title = clean(name)
+        number = first(fld, "v")
+        if number:
+            draft.ref.collection_number = clean(number)
+
+
+# ----------------------------------------------------------------- notes
+def general_note(fld: pymarc.Field, draft: Draft) -> None:
+    """500 $a: general note."""
+    value = first(fld, "a")
+    if value:
+        draft.ref.note.append(value)
+
+
+_OLD_THESIS = re.compile(
+    r"^(?:Thesis|Tesis|Thèse|Dissertation|Diss)\.?\s*\((?P<degree>[^)]*)\)\s*[-—–]+\s*"
+    r"(?P<institution>.*?)(?:,\s*(?P<year>\d{4}))?\.?$",
+    re.IGNORECASE,
+)
+
+
+def thesis(fld: pymarc.Field, draft: Draft) -> None:
+    """502: $b degree, $c institution, $d year, or free text in $a.
+
+    Free text: "Thesis (Ph.D.)--University, 1990." (AACR2) or "Ph.D. : University : 1999".
+    """
+    degree, institution, year = first(fld, "b"), first(fld, "c"), first(fld, "d")
+    free = first(fld, "a")
+    if free and not (degree or institution):
+        match = _OLD_THESIS.match(free)
+        parts = [p.strip() for p in free.split(" : ")]
+        if match:
+            degree, institution, year = match["degree"], match["institution"], match["year"]
+        elif len(parts) == 3:  # Invenio demo: "Ph.D. : Univ. Central Florida : 1999"
+            degree, institution, year = parts
+    if degree:
+        draft.ref.genre = degree_genre(degree)
+    if institution and not draft.ref.publisher:
+        draft.ref.publisher = clean(institution)
+    if year:
+        draft.date("502", parse_date(year))
+
+
+def degree_genre(degree: str) -> str:
+    """ "Ph.D." → "PhD thesis", "M.A." → "Master's thesis"; others kept."""
+    key = re.sub(r"[\s.]", "", degree).lower()
+    if key in {"phd", "dphil", "doctoral", "doctorate", "doctorat", "doctorado", "dr", "edd"}:
+        return "PhD thesis"
+    if key.startswith(("ma", "ms", "msc", "master", "mphil", "mba")):
+        return "Master's thesis"
+    if key.startswith(("ba", "bs", "bsc", "bachelor", "diploma", "laurea")):
+        return f"{clean(degree)} thesis"
+    return clean(degree)
+
+
+def abstract(fld: pymarc.Field, draft: Draft) -> None:
+    """520 $a: summary (the first one; INSPIRE repeats it per source)."""
+    value = first(fld, "a")
+    if value and draft.ref.abstract is None:
+        draft.ref.abstract = value
+
+
+def licence(fld: pymarc.Field, draft: Draft) -> None:
+    """540: terms of use, as the licence URL ($u) or its name ($a)."""
+    value = first(fld, "u") or first(fld, "a")
+    if value and draft.ref.license is None:
+        draft.ref.license = value
+
+
+def subject(fld: pymarc.Field, draft: Draft) -> None:
+    """600-651 $a with subdivisions $x $y $z, and 653 uncontrolled keywords."""
+    parts = [strip_isbd(v) for code in "axyz" for v in fld.get_subfields(code) if v.strip()]
+    if fld.tag == "653":
+        values = [strip_isbd(v) for v in fld.get_subfields("a") if v.strip()]
+    else:
+        values = [" -- ".join(parts)] if parts else []
+    for value in values:
+        if value and value not in draft.ref.keyword:
+            draft.ref.keyword.append(value)
+
+
+# ----------------------------------------------------------------- host item and links
+def host_item(fld: pymarc.Field, draft: Draft) -> None:
+    """773: the host (journal, book) with its enumeration.
+
+    MARC 21: $t title, $p abbreviated title, $g enumeration (free text), $x ISSN,
+    $z ISBN, $d imprint.  Invenio/INSPIRE variant: $p journal, $v volume, $n issue,
+    $c pages, $y year.
+    """
+    ref = draft.ref
+    long_title, short_title = first(fld, "t"), first(fld, "p")
+    if long_title:
+        text = clean(long_title)
+        ref.container_title = title_case(text) if is_all_caps(text) else text
+    if short_title:
+        ref.container_title_short = collapse_spaces(short_title).rstrip(",;:/ ")
+        if not long_title:
+            ref.container_title = ref.container_title_short
+    for enumeration in every(fld, "g"):
+        parsed = parse_enumeration(enumeration)
+        ref.volume = ref.volume or parsed.volume
+        ref.issue = ref.issue or parsed.issue
+        ref.page = ref.page or parsed.pages
+        draft.date("773", parsed.date)
+    volume, number, pages, year = first(fld, "v"), first(fld, "n"), first(fld, "c"), first(fld, "y")
+    if volume:
+        ref.volume = ref.volume or volume
+        if number:  # $n is the issue only beside $v (INSPIRE); in MARC 21 it is a note
+            ref.issue = ref.issue or number
+    if pages:
+        ref.page = ref.page or normalise_pages(pages)
+    if year:
+        draft.date("773", parse_date(year))
+    for value in every(fld, "x"):
+        if _ISSN_SHAPE.fullmatch(value.strip(" .;")):  # INSPIRE puts free text in $x
+            _add_issn(draft, value, fld)
+
+
+def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
+    """856 $u: URL (a doi.org URL gives the DOI); icons ($x icon) are left out."""
+    if any(v.lower() == "icon" for v in fld.get_subfields("x")):
+        return
+    for url in every(fld, "u"):
+        if "doi.org/" in url:
+            doi = bare_doi(url)
+            if doi and draft.ref.doi is None:
+                draft.ref.doi = doi
+                continue
+        if url not in draft.ref.url:
+            draft.ref.url.append(url)
+
+
+def oai_identifier(fld: pymarc.Field, draft: Draft) -> None:
+    """909CO $o: the OAI-PMH identifier of an Invenio record."""
+    value = first(fld, "o")
+    if value:
+        draft.ref.add_identifier("oai", value)
+
+
+def ignored(fld: pymarc.Field, draft: Draft) -> None:
+    """Read by type detection or administrative only; nothing to copy."""
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("001..", "source_record", record_id),
+    Rule("005..|LDR..|FMT..", "(administrative)", ignored),
+    Rule("008..", "issued (fall-back), language (fall-back)", fixed_length_data),
+    Rule("020..", "ISBN", isbn),
+    Rule("022..", "ISSN", issn),
+    Rule("024..", "DOI, identifiers[handle|urn|arxiv|...]", other_identifier),
+    Rule("035..", "identifiers[system]", system_number),
+    Rule("037..|088..", "number (reports), identifiers[arxiv]", report_number),
+    Rule("041..", "language", language_code),
+    Rule("100..|700..", "author, editor, translator, ... (by relator)", person),
+    Rule("110..|710..", "author (collaborations and bodies)", body),
+    Rule("111..|711..", "event-title", meeting),
+    Rule("245..", "title, title-short", title),
+    Rule("250..", "edition", edition),
+    Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
+    Rule("300..", "number-of-pages", extent),
+    Rule("490..|830..", "collection-title, collection-number", series),
+    Rule("500..", "note", general_note),
+    Rule("502..", "genre, publisher (institution), issued", thesis),
+    Rule("520..", "abstract", abstract),
+    Rule("540..", "license", licence),
+    Rule("600..|610..|611..|630..|650..|651..|653..", "keyword", subject),
+    Rule("655..|980..", "type (see crosswalk/types.py)", ignored),
+    Rule("773..", "container-title(-short), volume, issue, page, ISSN, issued", host_item),
+    Rule("856..", "URL, DOI", electronic_location),
+    Rule("909CO", "identifiers[oai]", oai_identifier),
+)
+
+
+def _index(rules: tuple[Rule, ...]) -> dict[str, list[tuple[re.Pattern[str], Rule]]]:
+    by_tag: dict[str, list[tuple[re.Pattern[str], Rule]]] = {}
+    for rule in rules:
+        for alternative in rule.label.split("|"):
+            by_tag.setdefault(alternative[:3], []).append((re.compile(alternative), rule))
+    return by_tag
+
+
+RULES_BY_TAG = _index(RULES)
+
+
+def label_of(fld: pymarc.Field) -> str:
+    """ "245__"-style label: tag and both indicators, blank as "_"."""
+    if fld.control_field or fld.indicators is None:
+        return f"{fld.tag}__"
+    ind1, ind2 = fld.indicators
+    return f"{fld.tag}{ind1.replace(' ', '_') or '_'}{ind2.replace(' ', '_') or '_'}"
+
+
+def rule_for(fld: pymarc.Field) -> Rule | None:
+    candidates = RULES_BY_TAG.get(fld.tag)
+    if not candidates:
+        return None
+    label = label_of(fld)
+    for pattern, rule in candidates:
+        if pattern.fullmatch(label):
+            return rule
+    return None

@@ -1,0 +1,99 @@
+"""Citation keys: ``llombartcussac2025second``, unique within one run.
+
+A key is built from a pattern (default ``{auth}{year}{shorttitle}``), folded to
+lower-case ASCII letters and digits.  A key already given in this run gets
+``a``, ``b``, ... ``z``, ``aa`` ... appended, in input order, so the same input
+always gives the same keys.  Every writer uses the key as the item's id (CSL
+``id``, BibTeX key, RIS ``ID``), so one item has one name in every format.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+
+from marcconv.model import Reference
+
+DEFAULT_PATTERN = "{auth}{year}{shorttitle}"
+# letters NFKD does not decompose into ASCII
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "æ": "ae",
+                       "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "þ": "th",
+                       "Þ": "TH", "ı": "i"})  # fmt: skip
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+STOPWORDS = frozenset(
+    "a an and as at by de del der des die das "
+    "el en for from in into la las le les los of "
+    "on or the to un una une with y".split()
+)
+
+
+def ascii_fold(text: str) -> str:
+    """ "Berrón" → "berron"; characters with no ASCII form are dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return _NOT_KEY.sub("", decomposed.encode("ascii", "ignore").decode("ascii").lower())
+
+
+def _first_author(ref: Reference) -> str:
+    names = ref.names_in("author") or ref.names_in("editor") or ref.names
+    if not names:
+        return ""
+    name = names[0]
+    return ascii_fold(name.literal.split(" ")[0] if name.literal else name.family or "")
+
+
+def _short_title(ref: Reference) -> str:
+    for word in (ref.title or "").split():
+        folded = ascii_fold(word.split("-")[0])
+        if folded and folded not in STOPWORDS:
+            return folded
+    return ""
+
+
+def key_parts(ref: Reference) -> dict[str, str]:
+    return {
+        "auth": _first_author(ref),
+        "year": str(ref.issued.year) if ref.issued and ref.issued.year else "",
+        "shorttitle": _short_title(ref),
+        "id": ascii_fold(ref.source_record or ref.id),
+    }
+
+
+def validate_pattern(pattern: str) -> None:
+    """Raise ValueError for a pattern with an unknown ``{field}``."""
+    allowed = set(key_parts(Reference(id="")))
+    for _, field, _, _ in string.Formatter().parse(pattern):
+        if field is not None and field not in allowed:
+            known = ", ".join("{" + name + "}" for name in sorted(allowed))
+            raise ValueError(f"unknown key field {{{field}}}; use {known}")
+
+
+class KeyMaker:
+    """Gives each reference of a run its unique, deterministic key."""
+
+    def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
+        validate_pattern(pattern)
+        self.pattern = pattern
+        self._given: set[str] = set()
+
+    def key_for(self, ref: Reference) -> str:
+        base = _NOT_KEY.sub("", self.pattern.format(**key_parts(ref)).lower())
+        if not base:
+            base = "ref" + ascii_fold(ref.source_record or ref.id)
+        key = base
+        n = 0
+        while key in self._given:
+            key = base + _suffix(n)
+            n += 1
+        self._given.add(key)
+        return key
+
+
+def _suffix(n: int) -> str:
+    """0 → "a", 25 → "z", 26 → "aa"."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters

@@ -1,0 +1,1 @@
+"""Readers: each turns one MARC serialisation into pymarc records."""

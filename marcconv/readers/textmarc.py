@@ -1,0 +1,200 @@
+"""Invenio text MARC: ``RECID TAG IND1IND2 VALUE``, one field per line.
+
+Grammar and the rules of Invenio's own reader and writer: ``FORMATS.md`` §1 of
+the project's reference notes, summarised here.
+
+* RECID is a run of digits (Invenio pads it to 9); a change of RECID starts a
+  new record.
+* TAG is three characters, digits or letters (``LDR``, ``FMT``, ``FFT``).
+* Each indicator is one character; ``_`` and space both mean blank.
+* ``00X``, ``LDR`` and ``FMT`` carry a raw value; a raw value of any other tag
+  is written ``$$_value`` by Invenio's ``xmlmarc2textmarc``.
+* Data fields carry ``$$`` + one-character code + value.  The first code is
+  whatever follows the leading ``$$``; further subfields start only at ``$$``
+  followed by a letter or digit, because Invenio never escapes ``$$`` and real
+  abstracts hold LaTeX ``$$...$$`` and single ``$``.
+* A line that does not start with a field label continues the previous value
+  (Invenio prints multi-line values raw); it is joined with one space.
+* The *collapsed* form, in which every line break was flattened to a space, is
+  split again before each `` RECID TAG IND1IND2 `` token with an id of the same
+  width.  It gives exactly the same records as the one-field-per-line form.
+* A UTF-8 BOM, CRLF line ends and blank lines are accepted.
+
+The reader is a generator: it holds one record at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import pymarc
+
+from marcconv.errors import Diagnostic, Severity
+from marcconv.readers.base import SourceField, SourceRecord, is_control_tag
+
+BLANK_INDICATORS = {"_": " ", " ": " "}
+# a further subfield starts at "$$" + letter or digit (Unicode letters included)
+SUBFIELD_SPLIT = re.compile(r"\$\$(?=[^\W_])")
+# a field label glued to the previous value in the collapsed form
+_COLLAPSED_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _collapsed_pattern(width: int) -> re.Pattern[str]:
+    pattern = _COLLAPSED_CACHE.get(width)
+    if pattern is None:
+        pattern = re.compile(rf" (\d{{{width}}}) ([0-9A-Za-z]{{3}})(.)(.)(?: |$)")
+        _COLLAPSED_CACHE[width] = pattern
+    return pattern
+
+
+class _Line:
+    """A field line being assembled (it may still receive continuation lines)."""
+
+    __slots__ = ("ind1", "ind2", "number", "recid", "tag", "value")
+
+    def __init__(self, number: int, recid: str, tag: str, ind1: str, ind2: str, value: str):
+        self.number = number
+        self.recid = recid
+        self.tag = tag
+        self.ind1 = ind1
+        self.ind2 = ind2
+        self.value = value
+
+
+def _label(line: str) -> tuple[str, str, str, str, str] | None:
+    """Split ``RECID TAG I1I2 VALUE``; None if the line is not a field line."""
+    space = line.find(" ")
+    if space <= 0 or not line[:space].isdigit() or len(line) < space + 6:
+        return None
+    tag = line[space + 1 : space + 4]
+    if not (tag.isascii() and tag.isalnum()):
+        return None
+    rest = line[space + 6 :]
+    if rest and rest[0] != " ":
+        return None
+    return line[:space], tag, line[space + 4], line[space + 5], rest[1:]
+
+
+def _looks_like_field(tag: str, value: str) -> bool:
+    """A line with a new record id is a field only if its value has the field's shape."""
+    return (not tag.islower()) and (value == "" or value.startswith("$$") or is_control_tag(tag))
+
+
+def _split_collapsed(pending: _Line) -> list[_Line]:
+    """Undo the collapsed form: one value that holds further ``RECID LABEL`` tokens."""
+    pattern = _collapsed_pattern(len(pending.recid))
+    value = pending.value
+    if " " not in value or pattern.search(value) is None:
+        return [pending]
+    parts: list[_Line] = []
+    current = pending
+    start = 0
+    for match in pattern.finditer(value):
+        recid, tag = match.group(1), match.group(2)
+        following = value[match.end() :]
+        if recid != current.recid and not _looks_like_field(tag, following):
+            continue
+        if match.start() < start:
+            continue
+        current.value = value[start : match.start()]
+        parts.append(current)
+        current = _Line(pending.number, recid, tag, match.group(3), match.group(4), "")
+        start = match.end()
+    current.value = value[start:]
+    parts.append(current)
+    return parts
+
+
+def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
+    tag, value = item.tag, item.value.strip()
+    if is_control_tag(tag):
+        return SourceField(tag, item.number, data=value)
+    if value.startswith("$$_"):
+        return SourceField(tag, item.number, data=value[3:])
+    indicators = (
+        BLANK_INDICATORS.get(item.ind1, item.ind1),
+        BLANK_INDICATORS.get(item.ind2, item.ind2),
+    )
+    if not value:
+        return SourceField(tag, item.number, indicators=indicators, subfields=[])
+    if not value.startswith("$$") or len(value) < 3:
+        out.warn(
+            f"field {tag}: subfield code missing (value must start with $$ and a code);"
+            " field skipped",
+            item.number,
+        )
+        return None
+    chunks = SUBFIELD_SPLIT.split(value[3:])
+    subfields = [pymarc.Subfield(value[2], chunks[0])]
+    subfields.extend(pymarc.Subfield(chunk[0], chunk[1:]) for chunk in chunks[1:])
+    return SourceField(tag, item.number, indicators=indicators, subfields=subfields)
+
+
+def _build(lines: list[_Line], source: str) -> SourceRecord:
+    first = lines[0]
+    out = SourceRecord(pymarc.Record(), first.recid, source, first.number)
+    record = out.record
+    for item in lines:
+        field = _to_field(item, out)
+        if field is None:
+            continue
+        if field.tag == "LDR" and field.data is not None:
+            leader = field.data.replace("^", " ")
+            if len(leader) != 24:
+                out.warn(f"leader has {len(leader)} characters, not 24; ignored", item.number)
+                continue
+            record.leader = pymarc.Leader(leader)
+            continue
+        record.fields.append(field)
+    return out
+
+
+def read_textmarc(
+    lines: Iterable[str], source: str = "<stdin>"
+) -> Iterator[SourceRecord | Diagnostic]:
+    """Yield one :class:`SourceRecord` per run of lines with the same record id."""
+    current: list[_Line] = []
+    pending: _Line | None = None
+
+    def flush_pending() -> Iterator[SourceRecord | Diagnostic]:
+        nonlocal current
+        assert pending is not None
+        for item in _split_collapsed(pending):
+            if current and item.recid != current[0].recid:
+                yield _build(current, source)
+                current = []
+            current.append(item)
+
+    number = 0
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip():
+            continue
+        label = _label(line)
+        if label is not None:
+            recid, tag, ind1, ind2, value = label
+            same_record = pending is not None and recid == pending.recid
+            if same_record or pending is None or _looks_like_field(tag, value):
+                if pending is not None:
+                    yield from flush_pending()
+                if current and recid != current[0].recid:
+                    yield _build(current, source)  # complete: no line can join it now
+                    current = []
+                pending = _Line(number, recid, tag, ind1, ind2, value)
+                continue
+        if pending is None:
+            yield Diagnostic(
+                Severity.WARNING,
+                "text before the first field line (no record id and field label); skipped",
+                source,
+                number,
+            )
+            continue
+        pending.value = f"{pending.value} {line.strip()}"
+    if pending is not None:
+        yield from flush_pending()
+    if current:
+        yield _build(current, source)

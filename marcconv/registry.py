@@ -1,0 +1,97 @@
+"""Readers and writers by name: a built-in table plus the entry points of plugins.
+
+A plugin package adds a writer with one entry in its ``pyproject.toml``::
+
+    [project.entry-points."marcconv.writers"]
+    my-format = "my_package.module:MyWriter"   # a marcconv.writers.base.Writer subclass
+
+and a reader (a function ``(lines, source) -> Iterator[SourceRecord | Diagnostic]``)
+under ``marcconv.readers``.  Built-ins are imported only when used, so
+``marcconv --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+from marcconv.errors import MarcconvError
+
+WRITER_GROUP = "marcconv.writers"
+READER_GROUP = "marcconv.readers"
+
+# name → ("module:attribute", one-line description)
+BUILTIN_WRITERS: dict[str, tuple[str, str]] = {
+    "csl-json": (
+        "marcconv.writers.csljson:CslJsonWriter",
+        "CSL-JSON array (pandoc, Zotero, citeproc-js)",
+    ),
+    "bibtex": (
+        "marcconv.writers.bibtex:BibtexWriter",
+        "BibTeX; LaTeX accents, or UTF-8 with --unicode",
+    ),
+    "ris": ("marcconv.writers.ris:RisWriter", "RIS (EndNote, Zotero, Mendeley)"),
+    "citation": (
+        "marcconv.writers.citation:CitationWriter",
+        "bibliography in a CSL style (--style)",
+    ),
+}
+BUILTIN_READERS: dict[str, tuple[str, str]] = {
+    "textmarc": (
+        "marcconv.readers.textmarc:read_textmarc",
+        "Invenio text MARC, line or collapsed form",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Plugin:
+    name: str
+    target: str  # "module:attribute"
+    description: str
+    origin: str  # "built-in" or the distribution that provides it
+
+    def load(self) -> Any:
+        module, _, attribute = self.target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attribute)
+        except (ImportError, AttributeError) as exc:
+            raise MarcconvError(f"cannot load {self.name!r} from {self.target}: {exc}") from exc
+
+
+def _table(builtin: dict[str, tuple[str, str]], group: str) -> dict[str, Plugin]:
+    table = {
+        name: Plugin(name, target, description, "built-in")
+        for name, (target, description) in builtin.items()
+    }
+    for ep in entry_points(group=group):
+        if ep.name in table:
+            continue  # a plugin never shadows a built-in
+        dist = ep.dist.name if ep.dist is not None else "plugin"
+        table[ep.name] = Plugin(ep.name, ep.value, f"from {dist}", dist)
+    return table
+
+
+def writers() -> dict[str, Plugin]:
+    return _table(BUILTIN_WRITERS, WRITER_GROUP)
+
+
+def readers() -> dict[str, Plugin]:
+    return _table(BUILTIN_READERS, READER_GROUP)
+
+
+def _get(table: dict[str, Plugin], name: str, kind: str) -> Any:
+    plugin = table.get(name)
+    if plugin is None:
+        raise MarcconvError(f"unknown {kind} {name!r}; choose from {', '.join(sorted(table))}")
+    return plugin.load()
+
+
+def writer_class(name: str) -> Any:
+    return _get(writers(), name, "output format")
+
+
+def reader_function(name: str) -> Any:
+    return _get(readers(), name, "input format")

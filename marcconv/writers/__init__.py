@@ -1,0 +1,1 @@
+"""Writers: each turns references into one output format."""

@@ -1,0 +1,42 @@
+"""The interface every writer implements, built-in or from a plugin."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, TextIO
+
+from marcconv.model import Reference
+
+
+@dataclass(frozen=True, slots=True)
+class WriterOptions:
+    """Options a writer may honour; each ignores those that do not concern it."""
+
+    unicode: bool = False  # bibtex: keep UTF-8 instead of LaTeX accents
+    style: str = "apa"  # citation: CSL style id or path
+    locale: str = "en-US"  # citation: CSL locale
+    output_format: str = "text"  # citation: text | html
+
+
+class Writer(ABC):
+    """Writes references to a text stream, one at a time.
+
+    A writer receives only :class:`Reference` objects, never MARC.  ``write`` is
+    called once per reference in input order and ``close`` once at the end; a
+    writer that needs the whole set (a sorted bibliography) keeps it until then.
+    """
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+
+    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
+        self.out = out
+        self.options = options or WriterOptions()
+
+    @abstractmethod
+    def write(self, ref: Reference) -> None:
+        """Write one reference."""
+
+    def close(self) -> None:  # noqa: B027 - most writers need no closing step
+        """Finish the output (closing brackets, a sorted bibliography...)."""

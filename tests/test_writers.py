@@ -1,0 +1,157 @@
+"""Writers, each alone: they take the model, never MARC."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bibtexparser.entrypoint import parse_string
+
+from marcconv.keys import KeyMaker, ascii_fold
+from marcconv.model import Date, Name, Reference
+from marcconv.writers.bibtex import BibtexWriter, to_entry
+from marcconv.writers.csljson import CslJsonWriter, to_csl
+from marcconv.writers.latex import escape, protect_title
+from marcconv.writers.ris import to_ris
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text(encoding="utf-8"))
+
+
+def _book(**kw: object) -> Reference:
+    ref = Reference(
+        id="k",
+        type="book",
+        title="A title",
+        issued=Date("May 1984", year=1984, month=5),
+        names=[Name(family="Knuth", given="Donald E."), Name(literal="ATLAS Collaboration")],
+    )
+    for key, value in kw.items():
+        setattr(ref, key, value)
+    return ref
+
+
+def _bibtex(ref: Reference, unicode: bool = False) -> str:
+    out = io.StringIO()
+    writer = BibtexWriter(out)
+    if unicode:
+        from marcconv.writers.base import WriterOptions
+
+        writer = BibtexWriter(out, WriterOptions(unicode=True))
+    writer.write(ref)
+    writer.close()
+    return out.getvalue()
+
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"\write18{rm -rf /}",
+    "unbalanced { brace",
+    "unbalanced } brace",
+    "100% # & ~ $x_1^2$",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_no_tex_command_gets_through(title: str) -> None:
+    for unicode in (False, True):
+        text = _bibtex(_book(title=title, abstract=title, note=[title]), unicode)
+        library = parse_string(text)
+        assert not library.failed_blocks
+        for value in (f.value for f in library.entries[0].fields):
+            assert "\\input{" not in value and "\\write18{" not in value
+            depth = 0
+            for i, char in enumerate(value):
+                if char in "{}" and (i == 0 or value[i - 1] != "\\"):
+                    depth += 1 if char == "{" else -1
+                    assert depth >= 0
+            assert depth == 0
+
+
+def test_bibtex_fields() -> None:
+    ref = _book(page="97-111", publisher="Addison-Wesley", publisher_place="Reading, Mass.")
+    entry = to_entry(ref)
+    fields = {f.key: f.value for f in entry.fields}
+    assert entry.entry_type == "book"
+    assert fields["author"] == "{Knuth, Donald E. and {ATLAS Collaboration}}"
+    assert fields["month"] == "may"
+    assert fields["pages"] == "{97--111}"
+    assert fields["address"] == "{Reading, Mass.}"
+
+
+def test_title_protection_braces_only_acronyms() -> None:
+    assert (
+        protect_title("PALMIRA Trial of HER2 and iPhone")
+        == "{PALMIRA} Trial of {HER2} and {iPhone}"
+    )
+
+
+def test_accents_as_latex_and_dotless_i_avoided() -> None:
+    assert escape("Antón García") == r"Ant{\'o}n Garc{\'i}a"
+    assert escape("Nguyễn") == r"Nguy{\~{\^e}}n"
+    assert escape("Antón", unicode=True) == "Antón"
+
+
+def test_csl_json_is_valid_against_the_schema() -> None:
+    item = to_csl(_book(isbn=["0-201-89683-4"], license="CC-BY", keyword=["a", "b"]))
+    jsonschema.validate([item], SCHEMA)
+    assert item["author"] == [
+        {"family": "Knuth", "given": "Donald E."},
+        {"literal": "ATLAS Collaboration"},
+    ]
+    assert item["issued"] == {"date-parts": [[1984, 5]]}
+    assert item["custom"] == {"license": "CC-BY"}
+
+
+def test_unreadable_date_is_a_literal() -> None:
+    assert to_csl(_book(issued=Date("s.a.")))["issued"] == {"literal": "s.a."}
+
+
+def test_csl_json_stream_is_one_array() -> None:
+    out = io.StringIO()
+    writer = CslJsonWriter(out)
+    for key in ("a", "b"):
+        writer.write(_book(id=key))
+    writer.close()
+    assert [item["id"] for item in json.loads(out.getvalue())] == ["a", "b"]
+    empty = io.StringIO()
+    CslJsonWriter(empty).close()
+    assert json.loads(empty.getvalue()) == []
+
+
+def test_ris_record() -> None:
+    text = to_ris(_book(page="97-111", isbn=["0-201-89683-4"]))
+    lines = text.splitlines()
+    assert lines[0] == "TY  - BOOK" and lines[-1] == "ER  - "
+    assert "AU  - Knuth, Donald E." in lines and "AU  - ATLAS Collaboration" in lines
+    assert "PY  - 1984" in lines and "DA  - 1984/05//" in lines
+    assert "SP  - 97" in lines and "EP  - 111" in lines
+    assert "SN  - 0-201-89683-4" in lines
+
+
+def test_ris_values_have_no_line_breaks() -> None:
+    assert "AB  - one two" in to_ris(_book(abstract="one\ntwo")).splitlines()
+
+
+def test_keys_are_unique_and_deterministic() -> None:
+    maker = KeyMaker()
+    ref = _book(title="The Art of Programming")
+    assert [maker.key_for(ref) for _ in range(4)] == [
+        "knuth1984art",
+        "knuth1984arta",
+        "knuth1984artb",
+        "knuth1984artc",
+    ]
+
+
+def test_key_pattern_is_checked() -> None:
+    with pytest.raises(ValueError, match="unknown key field"):
+        KeyMaker("{author}")
+
+
+def test_ascii_fold() -> None:
+    assert ascii_fold("del Barco Berrón") == "delbarcoberron"
+    assert ascii_fold("Øvergaard") == "overgaard"
