@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -33,12 +33,15 @@ stderr), 2 usage error or unreadable input.
 
 
 class Reporter:
-    """Prints diagnostics on stderr (and optionally to a JSON-lines file)."""
+    """Prints diagnostics on stderr and, with --errors, as JSON lines to a file."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, errors: TextIO | None = None) -> None:
         self.quiet = quiet
+        self.errors = errors
 
     def __call__(self, diagnostic: Diagnostic) -> None:
+        if self.errors is not None:
+            self.errors.write(diagnostic.to_json() + "\n")
         if self.quiet and diagnostic.severity is Severity.WARNING:
             return
         click.echo(str(diagnostic), err=True)
@@ -114,6 +117,12 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first record that cannot be converted.")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only, not warnings.")
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.File("w", encoding="utf-8", lazy=False),
+    help="Also write every warning and error to FILE as JSON lines.",
+)
 def convert(
     inputs: tuple[str, ...],
     source_format: str,
@@ -127,6 +136,7 @@ def convert(
     encoding: str,
     strict: bool,
     quiet: bool,
+    errors_file: TextIO | None,
 ) -> None:
     """Convert INPUT files (or standard input, or '-') to one output format.
 
@@ -144,7 +154,7 @@ def convert(
     options = WriterOptions(
         unicode=unicode, style=style, locale=locale, output_format=output_format
     )
-    reporter = Reporter(quiet)
+    reporter = Reporter(quiet, errors_file)
     tally = Tally()
     try:
         with open_output(output) as out:

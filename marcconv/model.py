@@ -46,14 +46,8 @@ class Name:
     affiliations: tuple[str, ...] = ()
     role: str = "author"  # a CSL name variable, see NAME_ROLES
 
-    @property
-    def is_corporate(self) -> bool:
-        return self.literal is not None
-
-    def sort_family(self) -> str:
-        """Family name with its particle, as printed in "Family, Given"."""
-        if self.literal is not None:
-            return self.literal
+    def family_with_particle(self) -> str:
+        """The part before the comma in "del Barco Berrón, Sonia"."""
         return " ".join(p for p in (self.particle, self.family) if p)
 
 

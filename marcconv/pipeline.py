@@ -6,7 +6,7 @@ Every record read is either written or reported: ``read == written + skipped``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic, MarcconvError, RecordError, Severity
@@ -39,14 +39,9 @@ class Pipeline:
     report: Callable[[Diagnostic], None]
     strict: bool = False
     progress: Callable[[int], None] | None = None
-    tally: Tally | None = None
-
-    def __post_init__(self) -> None:
-        if self.tally is None:
-            self.tally = Tally()
+    tally: Tally = field(default_factory=Tally)
 
     def _report(self, diagnostic: Diagnostic) -> None:
-        assert self.tally is not None
         if diagnostic.severity is Severity.WARNING:
             self.tally.warnings += 1
         self.report(diagnostic)
@@ -56,7 +51,6 @@ class Pipeline:
     def run(self, lines: Iterable[str], source: str) -> None:
         """Convert every record of one input."""
         tally = self.tally
-        assert tally is not None
         for item in self.reader(lines, source):
             if isinstance(item, Diagnostic):
                 self._report(item)
@@ -68,7 +62,6 @@ class Pipeline:
 
     def _convert(self, item: SourceRecord) -> None:
         tally = self.tally
-        assert tally is not None
         try:
             ref = to_reference(item)
             for diagnostic in item.diagnostics:

@@ -92,6 +92,22 @@ def test_bad_field_is_reported_with_file_line_and_record() -> None:
     assert result.stderr.rstrip().endswith("read 2 records, wrote 2, skipped 0 (see above)")
 
 
+def test_errors_file_has_json_lines(tmp_path: Path) -> None:
+    log = tmp_path / "errors.jsonl"
+    text = "000000001 245__ $$aGood\n000000001 260__ oops\n"
+    result = run("convert", "-t", "ris", "-q", "--errors", str(log), stdin=text)
+    assert result.exit_code == 0 and result.stderr == ""
+    (line,) = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line) == {
+        "severity": "warning",
+        "message": "field 260: subfield code missing (value must start with $$ and a code);"
+        " field skipped",
+        "source": "<stdin>",
+        "line": 2,
+        "record_id": "000000001",
+    }
+
+
 def test_invalid_utf8_is_reported_not_a_traceback() -> None:
     data = b"000000001 245__ $$aCaf" + b"\xe9\n"
     result = CliRunner().invoke(cli, ["convert", "-t", "csl-json"], input=data)
@@ -147,3 +163,22 @@ def test_closed_pipe_ends_quietly() -> None:
     )
     assert head.stdout == b"TY  - JOUR\n"
     assert b"Traceback" not in head.stderr and b"BrokenPipe" not in head.stderr
+
+
+def test_record_that_cannot_be_converted_is_counted_and_exits_1() -> None:
+    text = "000000001 245__ $$aGood\n000000002 245__ broken\n000000003 245__ $$aAlso good\n"
+    result = run("convert", "-t", "csl-json", stdin=text)
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 2
+    assert "error: <stdin>, line 2, record 000000002: record has no fields; record skipped" in (
+        result.stderr
+    )
+    assert result.stderr.rstrip().endswith("read 3 records, wrote 2, skipped 1 (see above)")
+
+
+def test_strict_stops_at_the_first_error() -> None:
+    text = "000000001 245__ broken\n000000002 245__ $$aGood\n"
+    result = run("convert", "-t", "ris", "--strict", stdin=text)
+    assert result.exit_code == 1
+    assert "TY  - " not in result.stdout
+    assert "stopped (--strict); read 1 records, wrote 0, skipped 1" in result.stderr

@@ -49,14 +49,6 @@ class Rule:
     targets: str  # the model fields it feeds (for the documentation)
     apply: Apply
 
-    @property
-    def tags(self) -> list[str]:
-        """The tags the label can match, for dispatching by tag."""
-        head = self.label[:3]
-        if "|" in self.label:
-            return [alt[:3] for alt in self.label.split("|")]
-        return [head]
-
 
 def first(fld: pymarc.Field, code: str) -> str | None:
     for value in fld.get_subfields(code):

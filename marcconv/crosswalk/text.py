@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # ISBD punctuation that ends a subfield: " /", " :", " ;", " =", ",", and a final "."
 _TRAILING_ISBD = re.compile(r"\s*[/:;=,]+\s*$")
@@ -90,7 +89,3 @@ def title_case(text: str) -> str:
         else:
             out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
     return " ".join(out)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

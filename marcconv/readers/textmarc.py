@@ -77,8 +77,15 @@ def _label(line: str) -> tuple[str, str, str, str, str] | None:
 
 
 def _looks_like_field(tag: str, value: str) -> bool:
-    """A line with a new record id is a field only if its value has the field's shape."""
-    return (not tag.islower()) and (value == "" or value.startswith("$$") or is_control_tag(tag))
+    """Is a line with a new record id a field line, rather than continued text?
+
+    A numeric tag in the exact label shape is a field (and is reported if its
+    value is malformed); a letter tag ("2019 was ...") only when its value has a
+    field's shape.
+    """
+    if tag.isdigit():
+        return True
+    return not tag.islower() and (value == "" or value.startswith("$$") or is_control_tag(tag))
 
 
 def _split_collapsed(pending: _Line) -> list[_Line]:

@@ -43,8 +43,7 @@ ENTRY_TYPES: dict[str, str] = {
 def _person(name: Name, unicode: bool) -> str:
     if name.literal is not None:
         return "{" + escape(name.literal, unicode) + "}"
-    family = " ".join(p for p in (name.particle, name.family) if p)
-    parts = [escape(family, unicode)]
+    parts = [escape(name.family_with_particle(), unicode)]
     if name.suffix:
         parts.append(escape(name.suffix, unicode))
     if name.given:

@@ -27,8 +27,7 @@ RIS_TYPES: dict[str, str] = {
 def ris_name(name: Name) -> str:
     if name.literal is not None:
         return name.literal
-    family = " ".join(p for p in (name.particle, name.family) if p)
-    return ", ".join(p for p in (family, name.given, name.suffix) if p)
+    return ", ".join(p for p in (name.family_with_particle(), name.given, name.suffix) if p)
 
 
 def _date(ref: Reference) -> str | None:
