@@ -13,11 +13,11 @@ import re
 import warnings
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from marcconv.errors import MarcconvError
 from marcconv.model import Reference
-from marcconv.writers.base import Writer
+from marcconv.writers.base import Writer, WriterOptions
 from marcconv.writers.csljson import to_csl
 
 STYLE_ALIASES: dict[str, str] = {"vancouver": "nlm-citation-sequence"}
@@ -81,7 +81,7 @@ class CitationWriter(Writer):
     name = "citation"
     extension = ".txt"
 
-    def __init__(self, out: Any, options: Any = None) -> None:
+    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
         super().__init__(out, options)
         if self.options.output_format not in OUTPUT_FORMATS:
             raise MarcconvError(f"unknown citation format {self.options.output_format!r}")
