@@ -75,16 +75,18 @@ class KeyMaker:
         validate_pattern(pattern)
         self.pattern = pattern
         self._given: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
 
     def key_for(self, ref: Reference) -> str:
         base = _NOT_KEY.sub("", self.pattern.format(**key_parts(ref)).lower())
         if not base:
             base = "ref" + ascii_fold(ref.source_record or ref.id)
         key = base
-        n = 0
+        n = self._next_suffix.get(base, 0)  # resume: many equal bases stay linear
         while key in self._given:
             key = base + _suffix(n)
             n += 1
+        self._next_suffix[base] = n
         self._given.add(key)
         return key
 
