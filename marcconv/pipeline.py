@@ -61,19 +61,22 @@ class Pipeline:
                 self.progress(tally.read)
 
     def _convert(self, item: SourceRecord) -> None:
-        tally = self.tally
         try:
             ref = to_reference(item)
-            for diagnostic in item.diagnostics:
-                self._report(diagnostic)
-            ref.id = self.keys.key_for(ref)
-            self.writer.write(ref)
         except RecordError as exc:
-            tally.skipped += 1
+            self._report_all(item.diagnostics)  # what made the record unusable comes first
+            self.tally.skipped += 1
             self._report(
                 Diagnostic(
                     Severity.ERROR, f"{exc}; record skipped", item.source, item.line, item.record_id
                 )
             )
             return
-        tally.written += 1
+        self._report_all(item.diagnostics)
+        ref.id = self.keys.key_for(ref)
+        self.writer.write(ref)
+        self.tally.written += 1
+
+    def _report_all(self, diagnostics: list[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self._report(diagnostic)

@@ -173,6 +173,7 @@ def test_record_that_cannot_be_converted_is_counted_and_exits_1() -> None:
     assert "error: <stdin>, line 2, record 000000002: record has no fields; record skipped" in (
         result.stderr
     )
+    assert "line 2, record 000000002: field 245: subfield code missing" in result.stderr
     assert result.stderr.rstrip().endswith("read 3 records, wrote 2, skipped 1 (see above)")
 
 
