@@ -10,10 +10,11 @@ import click
 
 from marcconv import __version__, registry
 from marcconv.errors import Diagnostic, MarcconvError, Severity
-from marcconv.inputs import STDIN, check_encoding, display_name, open_binary, read_lines
+from marcconv.inputs import STDIN, check_encoding, display_name
 from marcconv.keys import DEFAULT_PATTERN, KeyMaker
 from marcconv.outputs import open_output
 from marcconv.pipeline import Pipeline, StrictStop, Tally
+from marcconv.reading import detect_path, read_records
 from marcconv.writers.base import WriterOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -58,8 +59,10 @@ def cli() -> None:
 
     Reads MARC 21 records in Invenio text MARC (one field per line,
     "000161903 245__ $$aTitle", or that form with its line breaks flattened),
-    and writes each record in the chosen format.  Run 'marcconv convert --help'
-    to start, 'marcconv formats' for the formats.
+    Aleph sequential, the YAZ line format, MarcEdit .mrk, MARCXML, binary MARC
+    or MARC-in-JSON, told apart automatically, and writes each record in the
+    chosen format.  Run 'marcconv convert --help' to start, 'marcconv formats'
+    for the formats, 'marcconv detect FILE' to see what a file holds.
     """
 
 
@@ -69,10 +72,11 @@ def cli() -> None:
     "-f",
     "--from",
     "source_format",
-    default="textmarc",
+    default="auto",
     show_default=True,
     metavar="FORMAT",
-    help="Input format (see 'marcconv formats').",
+    help="Input format: auto (look at each input), textmarc, alephseq, line, mrk,"
+    " marcxml, iso2709, marc-json.",
 )
 @click.option(
     "-t",
@@ -80,7 +84,8 @@ def cli() -> None:
     "target",
     required=True,
     metavar="FORMAT",
-    help="Output format: csl-json, bibtex, ris, citation, or a plugin's.",
+    help="Output format: csl-json, bibtex, ris, citation; textmarc, alephseq, marcxml;"
+    " or a plugin's.",
 )
 @click.option(
     "-o",
@@ -117,6 +122,7 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first record that cannot be converted.")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only, not warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which input format was detected.")
 @click.option(
     "--errors",
     "errors_file",
@@ -136,6 +142,7 @@ def convert(
     encoding: str,
     strict: bool,
     quiet: bool,
+    verbose: bool,
     errors_file: TextIO | None,
 ) -> None:
     """Convert INPUT files (or standard input, or '-') to one output format.
@@ -145,7 +152,8 @@ def convert(
     and the others are still written.
     """
     try:
-        reader = registry.reader_function(source_format)
+        if source_format != registry.AUTO:
+            registry.reader_function(source_format)
         writer_class = registry.writer_class(target)
         keys = KeyMaker(key_pattern)
         encoding = check_encoding(encoding)
@@ -164,16 +172,11 @@ def convert(
                 raise click.UsageError(str(exc)) from None
             show_progress = sys.stderr.isatty() and not quiet
             pipeline = Pipeline(
-                reader, writer, keys, reporter, strict, _progress if show_progress else None, tally
+                writer, keys, reporter, strict, _progress if show_progress else None, tally
             )
+            announce = _announce if verbose else None
             for path in inputs or (STDIN,):
-                stream = open_binary(path)
-                try:
-                    name = display_name(path)
-                    pipeline.run(read_lines(stream, name, reporter, encoding), name)
-                finally:
-                    if path != STDIN:
-                        stream.close()
+                pipeline.run(read_records(path, source_format, reporter, encoding, announce))
             writer.close()
             if show_progress and tally.read >= 1000:
                 click.echo("\r", err=True, nl=False)
@@ -183,9 +186,35 @@ def convert(
     except MarcconvError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if tally.skipped or (tally.warnings and not quiet):
+    if tally.failed or (tally.warnings and not quiet) or verbose:
         click.echo(tally.summary(), err=True)
-    sys.exit(EXIT_SOME_FAILED if tally.skipped else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if tally.failed else EXIT_OK)
+
+
+def _announce(message: str) -> None:
+    click.echo(f"reading {message}", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+def detect(inputs: tuple[str, ...]) -> None:
+    """Say which MARC serialisation each INPUT holds, and why.
+
+    \b
+    Example:
+      $ marcconv detect samples/palmira.txt
+      samples/palmira.txt: textmarc (51 of the first 51 lines are Invenio text MARC field lines)
+    """
+    unknown = False
+    for path in inputs:
+        try:
+            found, _ = detect_path(path)
+        except MarcconvError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"{display_name(path)}: {found.format or 'unknown'} ({found.reason})")
+        unknown = unknown or found.format is None
+    sys.exit(EXIT_SOME_FAILED if unknown else EXIT_OK)
 
 
 @cli.command()

@@ -8,13 +8,17 @@ Nothing is held beyond the current line.
 from __future__ import annotations
 
 import codecs
+import io
 import sys
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from marcconv.errors import Diagnostic, MarcconvError, Severity
 
 STDIN = "-"
+#: bytes looked at to tell the input format
+HEAD_SIZE = 1 << 16
+MIN_HEAD = 1 << 12
 
 
 def display_name(path: str) -> str:
@@ -58,3 +62,40 @@ def open_binary(path: str) -> BinaryIO:
         return open(path, "rb")
     except OSError as exc:
         raise MarcconvError(f"cannot read {path}: {exc.strerror}") from None
+
+
+class _Replay(io.RawIOBase):
+    """A stream that gives ``head`` again, then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        read1 = getattr(self._rest, "read1", self._rest.read)
+        data = read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def peek(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]:
+    """The first bytes of ``stream`` (for format detection) and a stream that
+    still starts at the beginning."""
+    head = b""
+    read1 = getattr(stream, "read1", stream.read)
+    while len(head) < size:
+        block = read1(size - len(head))
+        if not block:
+            break
+        head += block
+        if b"\n" in head and len(head) >= MIN_HEAD:
+            break
+    return head, io.BufferedReader(_Replay(head, stream), buffer_size=1 << 16)

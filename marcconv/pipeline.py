@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic, MarcconvError, RecordError, Severity
 from marcconv.keys import KeyMaker
-from marcconv.readers.base import Reader, SourceRecord
-from marcconv.writers.base import Writer
+from marcconv.readers.base import SourceRecord
+from marcconv.writers.base import RecordWriter, Writer
 
 
 @dataclass(slots=True)
@@ -21,10 +21,17 @@ class Tally:
     written: int = 0
     skipped: int = 0
     warnings: int = 0
+    errors: int = 0  # errors outside a record (unreadable lines, a broken document)
 
     def summary(self) -> str:
         text = f"read {self.read} records, wrote {self.written}, skipped {self.skipped}"
-        return text + " (see above)" if self.skipped or self.warnings else text
+        if self.errors:
+            text += f", {self.errors} input errors"
+        return text + " (see above)" if self.skipped or self.warnings or self.errors else text
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.skipped or self.errors)
 
 
 class StrictStop(MarcconvError):
@@ -33,27 +40,28 @@ class StrictStop(MarcconvError):
 
 @dataclass(slots=True)
 class Pipeline:
-    reader: Reader
-    writer: Writer
+    writer: Writer | RecordWriter
     keys: KeyMaker
     report: Callable[[Diagnostic], None]
     strict: bool = False
     progress: Callable[[int], None] | None = None
     tally: Tally = field(default_factory=Tally)
 
-    def _report(self, diagnostic: Diagnostic) -> None:
+    def _report(self, diagnostic: Diagnostic, in_record: bool = True) -> None:
         if diagnostic.severity is Severity.WARNING:
             self.tally.warnings += 1
+        elif not in_record:
+            self.tally.errors += 1
         self.report(diagnostic)
         if self.strict and diagnostic.severity is Severity.ERROR:
             raise StrictStop(str(diagnostic))
 
-    def run(self, lines: Iterable[str], source: str) -> None:
-        """Convert every record of one input."""
+    def run(self, items: Iterable[SourceRecord | Diagnostic]) -> None:
+        """Convert every record a reader yields for one input."""
         tally = self.tally
-        for item in self.reader(lines, source):
+        for item in items:
             if isinstance(item, Diagnostic):
-                self._report(item)
+                self._report(item, in_record=False)
                 continue
             tally.read += 1
             self._convert(item)
@@ -62,6 +70,11 @@ class Pipeline:
 
     def _convert(self, item: SourceRecord) -> None:
         try:
+            if isinstance(self.writer, RecordWriter):
+                self.writer.write_record(item)
+                self._report_all(item.diagnostics)
+                self.tally.written += 1
+                return
             ref = to_reference(item)
         except RecordError as exc:
             self._report_all(item.diagnostics)  # what made the record unusable comes first

@@ -63,7 +63,7 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = run("convert", "-t", "endnote", stdin="")
     assert result.exit_code == 2
     assert (
-        "Error: unknown output format 'endnote'; choose from bibtex, citation, csl-json, ris"
+        "Error: unknown output format 'endnote'; choose from alephseq, bibtex, citation, csl-json"
         in result.stderr
     )
 

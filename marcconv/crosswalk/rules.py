@@ -35,9 +35,20 @@ class Draft:
     report_numbers: list[str] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
+    main_entries: int = 0  # names from 1XX, which come before every 7XX name
+    event_from_main: bool = False  # the event title came from a 111
+
     def date(self, source: str, value: Date | None) -> None:
         if value is not None:
             self.dates.setdefault(source, value)
+
+    def add_name(self, tag: str, name: Name) -> None:
+        """Main entry (1XX) names first, then added entries (7XX), each in record order."""
+        if tag.startswith("1"):
+            self.ref.names.insert(self.main_entries, name)
+            self.main_entries += 1
+        else:
+            self.ref.names.append(name)
 
 
 Apply = Callable[[pymarc.Field, Draft], None]
@@ -187,7 +198,8 @@ def person(fld: pymarc.Field, draft: Draft) -> None:
     ind1 = (fld.indicators or (" ", " "))[0]
     role = role_of(every(fld, "e"), every(fld, "4"), "author")
     orcid = orcid_of(every(fld, "0") + every(fld, "j") + every(fld, "k"))
-    draft.ref.names.append(
+    draft.add_name(
+        fld.tag,
         personal_name(
             heading,
             direct_order=ind1 == "0",
@@ -195,7 +207,7 @@ def person(fld: pymarc.Field, draft: Draft) -> None:
             role=role,
             orcid=orcid,
             affiliations=tuple(every(fld, "u")),
-        )
+        ),
     )
 
 
@@ -207,7 +219,7 @@ def body(fld: pymarc.Field, draft: Draft) -> None:
     """
     collaboration = first(fld, "g")
     if collaboration:
-        draft.ref.names.append(Name(literal=strip_isbd(collaboration), role="author"))
+        draft.add_name(fld.tag, Name(literal=strip_isbd(collaboration), role="author"))
         return
     parts = every(fld, "a") + every(fld, "b")
     if not parts:
@@ -215,16 +227,20 @@ def body(fld: pymarc.Field, draft: Draft) -> None:
     relators = every(fld, "e") + every(fld, "4")
     if fld.tag == "110" or relators:
         role = role_of(every(fld, "e"), every(fld, "4"), "author")
-        draft.ref.names.append(corporate_name(parts, role))
+        draft.add_name(fld.tag, corporate_name(parts, role))
     else:
         draft.bodies.append(corporate_name(parts, "author"))
 
 
 def meeting(fld: pymarc.Field, draft: Draft) -> None:
-    """111/711: the meeting's name is the event title."""
+    """111/711: the meeting's name is the event title; a 111 wins over any 711."""
     name = first(fld, "a")
-    if name and draft.ref.event_title is None:
+    if not name:
+        return
+    main = fld.tag.startswith("1")
+    if draft.ref.event_title is None or (main and not draft.event_from_main):
         draft.ref.event_title = clean(name)
+        draft.event_from_main = main
 
 
 # ----------------------------------------------------------------- titles and edition

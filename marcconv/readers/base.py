@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pymarc
 
@@ -11,6 +13,8 @@ from marcconv.errors import Diagnostic, Severity
 
 #: Non-numeric tags that carry a raw value, not subfields (Aleph and Invenio).
 LOCAL_CONTROL_TAGS = frozenset({"LDR", "FMT"})
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SourceField(pymarc.Field):
@@ -51,8 +55,9 @@ class SourceRecord:
     record: pymarc.Record
     record_id: str
     source: str
-    line: int
+    line: int | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    has_leader: bool = False  # False: pymarc's default leader stands in
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.diagnostics.append(
@@ -61,9 +66,55 @@ class SourceRecord:
 
 
 #: A reader turns decoded input lines (numbered from 1) into records, and reports
-#: input that belongs to no record as a bare diagnostic.
-Reader = Callable[[Iterable[str], str], Iterator[SourceRecord | Diagnostic]]
+#: input that belongs to no record as a bare diagnostic.  A reader of a binary
+#: serialisation (ISO 2709, MARCXML) takes the byte stream instead; it is marked
+#: with :func:`reads_bytes`.
+Reader = Callable[[Any, str], Iterator[SourceRecord | Diagnostic]]
+
+# a further subfield starts at "$$" + letter or digit (Unicode letters included)
+DOLLAR_SUBFIELD = re.compile(r"\$\$(?=[^\W_])")
 
 
 def is_control_tag(tag: str) -> bool:
     return tag.startswith("00") or tag in LOCAL_CONTROL_TAGS
+
+
+def reads_bytes(reader: F) -> F:
+    """Mark ``reader`` as taking a binary stream rather than decoded lines."""
+    setattr(reader, "reads_bytes", True)  # noqa: B010 - an attribute on a function
+    return reader
+
+
+def takes_bytes(reader: Any) -> bool:
+    return bool(getattr(reader, "reads_bytes", False))
+
+
+def split_dollar_subfields(value: str) -> list[pymarc.Subfield]:
+    """``$$aTitle$$bSub`` → subfields (Invenio and Aleph); ``value`` starts with ``$$``.
+
+    The first code is whatever follows the leading ``$$``; a further subfield
+    starts only at ``$$`` + letter or digit, since ``$$`` is never escaped and
+    values hold LaTeX ``$$...$$`` and single ``$``.
+    """
+    chunks = DOLLAR_SUBFIELD.split(value[3:])
+    subfields = [pymarc.Subfield(value[2], chunks[0])]
+    subfields.extend(pymarc.Subfield(chunk[0], chunk[1:]) for chunk in chunks[1:])
+    return subfields
+
+
+def record_from(
+    source: str, record_id: str, line: int | None, leader: str | None = None
+) -> SourceRecord:
+    """An empty :class:`SourceRecord`; ``leader`` is set when it has 24 characters."""
+    out = SourceRecord(pymarc.Record(), record_id, source, line)
+    if leader is not None:
+        set_leader(out, leader, line)
+    return out
+
+
+def set_leader(out: SourceRecord, leader: str, line: int | None) -> None:
+    if len(leader) != 24:
+        out.warn(f"leader has {len(leader)} characters, not 24; ignored", line)
+        return
+    out.record.leader = pymarc.Leader(leader)
+    out.has_leader = True

@@ -7,8 +7,10 @@ the project's reference notes, summarised here.
   new record.
 * TAG is three characters, digits or letters (``LDR``, ``FMT``, ``FFT``).
 * Each indicator is one character; ``_`` and space both mean blank.
-* ``00X``, ``LDR`` and ``FMT`` carry a raw value; a raw value of any other tag
-  is written ``$$_value`` by Invenio's ``xmlmarc2textmarc``.
+* ``00X``, ``LDR`` and ``FMT`` carry a raw value, kept with its blanks (they are
+  positions in ``008``); a raw value of any other tag is written ``$$_value`` by
+  Invenio's ``xmlmarc2textmarc``.  Data field values lose edge white space, as
+  in Invenio.
 * Data fields carry ``$$`` + one-character code + value.  The first code is
   whatever follows the leading ``$$``; further subfields start only at ``$$``
   followed by a letter or digit, because Invenio never escapes ``$$`` and real
@@ -31,11 +33,15 @@ from collections.abc import Iterable, Iterator
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, is_control_tag
+from marcconv.readers.base import (
+    SourceField,
+    SourceRecord,
+    is_control_tag,
+    set_leader,
+    split_dollar_subfields,
+)
 
 BLANK_INDICATORS = {"_": " ", " ": " "}
-# a further subfield starts at "$$" + letter or digit (Unicode letters included)
-SUBFIELD_SPLIT = re.compile(r"\$\$(?=[^\W_])")
 # a field label glued to the previous value in the collapsed form
 _COLLAPSED_CACHE: dict[int, re.Pattern[str]] = {}
 
@@ -114,9 +120,10 @@ def _split_collapsed(pending: _Line) -> list[_Line]:
 
 
 def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
-    tag, value = item.tag, item.value.strip()
-    if is_control_tag(tag):
-        return SourceField(tag, item.number, data=value)
+    tag = item.tag
+    if is_control_tag(tag):  # kept exactly: blanks are data in 008 and the leader
+        return SourceField(tag, item.number, data=item.value)
+    value = item.value.strip()
     if value.startswith("$$_"):
         return SourceField(tag, item.number, data=value[3:])
     indicators = (
@@ -132,10 +139,9 @@ def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
             item.number,
         )
         return None
-    chunks = SUBFIELD_SPLIT.split(value[3:])
-    subfields = [pymarc.Subfield(value[2], chunks[0])]
-    subfields.extend(pymarc.Subfield(chunk[0], chunk[1:]) for chunk in chunks[1:])
-    return SourceField(tag, item.number, indicators=indicators, subfields=subfields)
+    return SourceField(
+        tag, item.number, indicators=indicators, subfields=split_dollar_subfields(value)
+    )
 
 
 def _build(lines: list[_Line], source: str) -> SourceRecord:
@@ -147,11 +153,7 @@ def _build(lines: list[_Line], source: str) -> SourceRecord:
         if field is None:
             continue
         if field.tag == "LDR" and field.data is not None:
-            leader = field.data.replace("^", " ")
-            if len(leader) != 24:
-                out.warn(f"leader has {len(leader)} characters, not 24; ignored", item.number)
-                continue
-            record.leader = pymarc.Leader(leader)
+            set_leader(out, field.data.replace("^", " "), item.number)
             continue
         record.fields.append(field)
     return out

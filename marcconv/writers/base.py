@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
 from marcconv.model import Reference
+from marcconv.readers.base import SourceRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +41,26 @@ class Writer(ABC):
 
     def close(self) -> None:  # noqa: B027 - most writers need no closing step
         """Finish the output (closing brackets, a sorted bibliography...)."""
+
+
+class RecordWriter(ABC):
+    """Writes MARC records back out (text MARC, Aleph sequential, MARCXML).
+
+    These writers take the record as read, not a :class:`Reference`: their job is
+    to keep every field, indicator and subfield in order, which the bibliographic
+    model does not hold.
+    """
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+
+    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
+        self.out = out
+        self.options = options or WriterOptions()
+
+    @abstractmethod
+    def write_record(self, record: SourceRecord) -> None:
+        """Write one record; raise :class:`RecordError` if it cannot be written."""
+
+    def close(self) -> None:  # noqa: B027 - most writers need no closing step
+        """Finish the output."""

@@ -1,0 +1,93 @@
+"""Aleph sequential: ``SYS TAG I1I2 L DATA``, one field per line.
+
+Grammar (``FORMATS.md`` §2): a run of digits (the system number, 9 wide in
+Aleph), a space, a three-character tag (``245``, or a local ``FMT``, ``CAT``,
+``OWN``...), two indicator characters (blank is a space; Invenio writes ``_``),
+one or more spaces, the one-letter ``L`` column, a space and the data.
+
+* ``FMT``, ``LDR`` and ``00X`` carry a raw value; in ``LDR``, ``006``, ``007``
+  and ``008`` a ``^`` stands for a blank.
+* Other fields carry ``$$`` + code + value, split as in text MARC.
+* A record ends when the system number changes, or at an ``FMT`` line once the
+  record has fields (Aleph opens every record with ``FMT``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from marcconv.errors import Diagnostic, Severity
+from marcconv.readers.base import (
+    SourceField,
+    SourceRecord,
+    is_control_tag,
+    record_from,
+    set_leader,
+    split_dollar_subfields,
+)
+from marcconv.readers.dialects import mixed_dialect_message
+
+ALEPH_LINE = re.compile(r"(\d+) ([0-9A-Za-z]{3})(.)(.) +([A-Za-z]) ?(.*)")
+BLANK_INDICATORS = {"_": " "}
+#: fixed-length fields in which Aleph writes ``^`` for a blank
+CARET_BLANK_TAGS = frozenset({"LDR", "006", "007", "008"})
+
+
+def _field(
+    tag: str, ind1: str, ind2: str, data: str, number: int, out: SourceRecord
+) -> SourceField | None:
+    if is_control_tag(tag):
+        value = data.replace("^", " ") if tag in CARET_BLANK_TAGS else data
+        return SourceField(tag, number, data=value)
+    indicators = (BLANK_INDICATORS.get(ind1, ind1), BLANK_INDICATORS.get(ind2, ind2))
+    if not data:
+        return SourceField(tag, number, indicators=indicators, subfields=[])
+    if not data.startswith("$$") or len(data) < 3:
+        out.warn(
+            f"field {tag}: subfield code missing (data must start with $$ and a code);"
+            " field skipped",
+            number,
+        )
+        return None
+    return SourceField(tag, number, indicators=indicators, subfields=split_dollar_subfields(data))
+
+
+def read_alephseq(
+    lines: Iterable[str], source: str = "<stdin>"
+) -> Iterator[SourceRecord | Diagnostic]:
+    """Yield one :class:`SourceRecord` per system number (or per ``FMT`` line)."""
+    current: SourceRecord | None = None
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip():
+            continue
+        match = ALEPH_LINE.fullmatch(line)
+        if match is None:
+            yield Diagnostic(
+                Severity.ERROR,
+                mixed_dialect_message(line, "alephseq")
+                or "not an Aleph sequential line (SYS TAG I1I2 L DATA); line skipped",
+                source,
+                number,
+                current.record_id if current is not None else None,
+            )
+            continue
+        sysno, tag, ind1, ind2, _column, data = match.groups()
+        if current is not None and (
+            sysno != current.record_id or (tag == "FMT" and current.record.fields)
+        ):
+            yield current
+            current = None
+        if current is None:
+            current = record_from(source, sysno, number)
+        if tag == "LDR":
+            set_leader(current, data.replace("^", " "), number)
+            continue
+        fld = _field(tag, ind1, ind2, data, number, current)
+        if fld is not None:
+            current.record.fields.append(fld)
+    if current is not None:
+        yield current

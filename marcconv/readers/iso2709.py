@@ -1,0 +1,221 @@
+"""ISO 2709 ("binary MARC", ``.mrc``), UTF-8 or MARC-8.
+
+Records are cut at the record terminator (0x1D) rather than by the length the
+leader states, so a leader that lies about the length costs only a warning and
+not every record after it.  Each record is then decoded by pymarc: MARC-8
+records (leader/09 blank) are converted to Unicode, UTF-8 ones decoded, with an
+invalid byte reported and replaced.  When the directory itself is wrong, the
+fields are recovered by splitting the data at the field terminators (0x1E) and
+taking the tags from the directory in order.
+
+Binary records have no lines: a diagnostic names the record by its ``001`` (or
+its position in the file) and gives its byte offset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pymarc
+
+from marcconv.errors import Diagnostic, Severity
+from marcconv.readers.base import SourceField, SourceRecord, reads_bytes, record_from
+
+RECORD_END = b"\x1d"
+FIELD_END = b"\x1e"
+SUBFIELD_START = b"\x1f"
+BLOCK = 1 << 16
+#: ISO 2709 allows 99,999 bytes; input with no terminator in this many is not MARC
+MAX_RECORD = 1 << 24
+LEADER_LENGTH = 24
+
+
+def _chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, record bytes without the terminator) for each record."""
+    pending = b""
+    offset = 0
+    while True:
+        block = stream.read(BLOCK)
+        if not block:
+            break
+        pending += block
+        start = 0
+        end = pending.find(RECORD_END)
+        while end >= 0:
+            yield offset, pending[start:end]
+            offset += end + 1 - start
+            start = end + 1
+            end = pending.find(RECORD_END, start)
+        pending = pending[start:]
+        if len(pending) > MAX_RECORD:
+            yield offset, pending  # reported as not MARC; reading goes on after it
+            offset += len(pending)
+            pending = b""
+    if pending.strip(b" \r\n\x00\x1a"):
+        yield offset, pending
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_PYMARC_LOG = logging.getLogger("pymarc")
+
+
+def _directory_consistent(data: bytes) -> bool:
+    """Does every directory entry end on a field terminator?"""
+    try:
+        base = int(data[12:17])
+        end = data.index(FIELD_END)
+    except ValueError:
+        return False
+    directory = data[LEADER_LENGTH:end]
+    if base != end + 1 or len(directory) % 12:
+        return False
+    for i in range(0, len(directory), 12):
+        entry = directory[i : i + 12]
+        if not entry[3:12].isdigit():
+            return False
+        last = base + int(entry[7:12]) + int(entry[3:7]) - 1
+        if data[last : last + 1] != FIELD_END:
+            return False
+    return True
+
+
+def _parse(data: bytes, utf8: bool, handling: str) -> pymarc.Record:
+    return pymarc.Record(
+        data=data,
+        to_unicode=True,
+        force_utf8=utf8,
+        hide_utf8_warnings=True,
+        utf8_handling=handling,
+    )
+
+
+def _decode_fields(data: bytes, out: SourceRecord, utf8: bool) -> list[SourceField]:
+    """pymarc's decoding, with the warnings, log lines and stderr notes it gives
+    turned into ours."""
+    capture = _LogCapture()
+    stderr = io.StringIO()
+    _PYMARC_LOG.addHandler(capture)
+    _PYMARC_LOG.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(stderr):
+            warnings.simplefilter("always")
+            try:
+                parsed = _parse(data, utf8, "strict")
+            except UnicodeDecodeError as exc:
+                out.warn(f"invalid UTF-8 byte 0x{exc.object[exc.start]:02x} (replaced by U+FFFD)")
+                parsed = _parse(data, utf8, "replace")
+    finally:
+        _PYMARC_LOG.removeHandler(capture)
+    for warning in caught:
+        out.warn(f"{type(warning.message).__name__}: {warning.message}")
+    for message in [*capture.messages, *stderr.getvalue().splitlines()]:
+        out.warn(f"MARC decoding: {message}")
+    return [_source_field(fld) for fld in parsed.fields]
+
+
+def _source_field(fld: pymarc.Field) -> SourceField:
+    if fld.control_field:
+        return SourceField(fld.tag, 0, data=fld.data)
+    return SourceField(fld.tag, 0, (fld.indicator1, fld.indicator2), list(fld.subfields))
+
+
+def _recover_fields(data: bytes, out: SourceRecord, utf8: bool) -> list[SourceField]:
+    """Fields from the field terminators when the directory's lengths are wrong."""
+    first_end = data.find(FIELD_END)
+    directory = data[LEADER_LENGTH:first_end]
+    tags = [directory[i : i + 3].decode("ascii", "replace") for i in range(0, len(directory), 12)]
+    bodies = data[first_end + 1 :].split(FIELD_END)
+    encoding = "utf-8" if utf8 else "latin-1"
+    fields: list[SourceField] = []
+    for tag, body in zip(tags, bodies, strict=False):
+        if tag < "010" and tag.isdigit():
+            fields.append(SourceField(tag, 0, data=body.decode(encoding, "replace")))
+            continue
+        indicators, *subfields = body.split(SUBFIELD_START)
+        ind = (indicators.decode(encoding, "replace") + "  ")[:2]
+        fields.append(
+            SourceField(
+                tag,
+                0,
+                (ind[0], ind[1]),
+                [
+                    pymarc.Subfield(s[:1].decode("latin-1"), _text(s[1:], utf8))
+                    for s in subfields
+                    if s
+                ],
+            )
+        )
+    return fields
+
+
+def _text(value: bytes, utf8: bool) -> str:
+    if utf8:
+        return value.decode("utf-8", "replace")
+    return str(pymarc.marc8_to_unicode(value, hide_utf8_warnings=True))
+
+
+def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord | Diagnostic:
+    leader = data[:LEADER_LENGTH].decode("ascii", "replace")
+    if len(data) < LEADER_LENGTH + 1 or len(data) > MAX_RECORD or FIELD_END not in data:
+        return Diagnostic(
+            Severity.ERROR,
+            f"record {ordinal} at byte {offset} is not MARC ({len(data)} bytes with no leader,"
+            " field terminator or record terminator where expected); skipped",
+            source,
+        )
+    out = record_from(source, str(ordinal), None, leader)
+    actual = f"{len(data) + 1:05d}"
+    if not leader[:5].isdigit() or int(leader[:5]) != len(data) + 1:
+        out.warn(
+            f"leader gives record length {leader[:5]!r}, the record has {actual} bytes"
+            f" (at byte {offset})"
+        )
+        data = actual.encode() + data[5:]
+    data += RECORD_END
+    utf8 = leader[9:10] == "a"
+    if _directory_consistent(data):
+        try:
+            fields = _decode_fields(data, out, utf8)
+        except pymarc.exceptions.NoFieldsFound:
+            fields = []
+        except Exception as exc:
+            out.warn(
+                f"pymarc cannot decode the record ({exc}); fields recovered from the"
+                f" field terminators (at byte {offset})"
+            )
+            fields = _recover_fields(data, out, utf8)
+    else:
+        out.warn(
+            f"directory does not match the field terminators; fields recovered from"
+            f" the terminators (at byte {offset})"
+        )
+        fields = _recover_fields(data, out, utf8)
+    out.record.fields.extend(fields)
+    control = out.record.get("001")
+    if control is not None and control.data and control.data.strip():
+        out.record_id = control.data.strip()
+        out.diagnostics = [
+            Diagnostic(d.severity, d.message, d.source, d.line, out.record_id)
+            for d in out.diagnostics
+        ]
+    return out
+
+
+@reads_bytes
+def read_iso2709(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRecord | Diagnostic]:
+    """Yield each record of a binary MARC file."""
+    for ordinal, (offset, data) in enumerate(_chunks(stream), 1):
+        yield _record(offset, data.lstrip(b"\r\n"), ordinal, source)

@@ -1,0 +1,132 @@
+"""The YAZ / Catmandu line format (``yaz-marcdump -o line``).
+
+Grammar (``FORMATS.md`` §3), as YAZ's own reader takes it:
+
+* a record is a leader line (24 characters starting with five digits), then one
+  line per field, then a blank line;
+* a control field is ``TAG SP value`` (the value may start with spaces);
+* a data field is ``TAG SP I1 I2`` then, per subfield, ``" $" CODE SP value``
+  (``245 10 $a Title $c Author``); indicators are literal, blank is a space;
+* a line that starts with four spaces continues the previous one (joined with
+  a space); a line starting with ``(`` is a comment.
+
+A subfield marker counts only when it starts the field or follows a space, and
+its code is followed by a space or the end of the line, so ``$5`` inside a
+value stays text (Catmandu's punctuation codes such as ``$=`` are accepted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import pymarc
+
+from marcconv.errors import Diagnostic, Severity
+from marcconv.readers.base import SourceField, SourceRecord, is_control_tag, record_from
+from marcconv.readers.dialects import mixed_dialect_message
+
+LEADER = re.compile(r"\d{5}.{19}")
+FIELD = re.compile(r"([0-9A-Za-z]{3}) (.*)")
+SUBFIELD_MARKER = re.compile(r"(?:^| )\$(\S)(?: |$)")
+CONTINUATION = "    "
+
+
+def _subfields(text: str) -> list[pymarc.Subfield] | None:
+    parts = SUBFIELD_MARKER.split(text)
+    if parts[0]:
+        return None  # text before the first marker
+    return [pymarc.Subfield(parts[i], parts[i + 1]) for i in range(1, len(parts), 2)]
+
+
+class _Record:
+    """The lines of one record, gathered until the blank line that ends it."""
+
+    __slots__ = ("fields", "leader", "leader_line", "start")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.leader: str | None = None
+        self.leader_line = start
+        self.fields: list[tuple[int, str]] = []  # (line number, text)
+
+
+def _build(rec: _Record, source: str, ordinal: int) -> SourceRecord:
+    record_id = str(ordinal)
+    for _number, text in rec.fields:
+        if text.startswith("001 ") and text[4:].strip():
+            record_id = text[4:].strip()
+            break
+    out = record_from(source, record_id, rec.start, rec.leader)
+    for number, text in rec.fields:
+        tag, rest = text[:3], text[4:]
+        if is_control_tag(tag):
+            out.record.fields.append(SourceField(tag, number, data=rest))
+            continue
+        if len(rest) < 2 or (len(rest) > 2 and rest[2] != " "):
+            out.warn(
+                f"field {tag}: indicators missing (expected 'TAG I1I2 $a ...'); skipped", number
+            )
+            continue
+        subfields = _subfields(rest[3:])
+        if subfields is None:
+            out.warn(f"field {tag}: text before the first subfield marker ' $a '; skipped", number)
+            continue
+        out.record.fields.append(
+            SourceField(tag, number, indicators=(rest[0], rest[1]), subfields=subfields)
+        )
+    return out
+
+
+def read_line(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceRecord | Diagnostic]:
+    """Yield one :class:`SourceRecord` per blank-line-separated block."""
+    current: _Record | None = None
+    ordinal = 0
+
+    def finish() -> SourceRecord | None:
+        nonlocal current, ordinal
+        if current is None:
+            return None
+        done, current = current, None
+        if done.leader is None and not done.fields:
+            return None
+        ordinal += 1
+        return _build(done, source, ordinal)
+
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip() or line.startswith("$"):
+            record = finish()
+            if record is not None:
+                yield record
+            continue
+        if line.startswith("("):
+            continue
+        if line.startswith(CONTINUATION) and current is not None and current.fields:
+            start, text = current.fields[-1]
+            current.fields[-1] = (start, f"{text} {line.strip()}")
+            continue
+        if LEADER.fullmatch(line):
+            record = finish()
+            if record is not None:
+                yield record
+            current = _Record(number)
+            current.leader = line
+            continue
+        if FIELD.fullmatch(line) is None:
+            yield Diagnostic(
+                Severity.ERROR,
+                mixed_dialect_message(line, "line")
+                or "not a line-format field (TAG I1I2 $a value); line skipped",
+                source,
+                number,
+            )
+            continue
+        if current is None:
+            current = _Record(number)
+        current.fields.append((number, line))
+    record = finish()
+    if record is not None:
+        yield record

@@ -1,0 +1,314 @@
+"""MARCXML (``http://www.loc.gov/MARC21/slim``), streamed with expat.
+
+The document is fed to expat in blocks, and each ``<record>`` is yielded as soon
+as its end tag is read, so memory holds one record whatever the file size.
+Every field keeps the line of its start tag.  The namespace may be the MARC 21
+slim one, another, or none; the element names decide.
+
+Real exports are not always well-formed XML.  Two faults common in catalogue
+dumps are repaired line by line, each reported once with its line and counted:
+a ``&`` that starts no entity reference (``Science & Technology``) is escaped,
+an HTML entity (``&eacute;``) becomes its character reference, and ``--`` inside
+a comment (``<!------>`` banners) is blanked.
+
+Safety: a document type declaration is refused outright, and with it every
+entity declaration, external entity and entity expansion ("billion laughs");
+expat itself never fetches anything.  Text before the first ``<`` (a pasted
+banner, a log line) is reported and skipped.
+
+pymarc's ``parse_xml_to_array`` is not used: it builds the whole file in memory
+and loses line numbers.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+from xml.parsers import expat
+
+import pymarc
+
+from marcconv.errors import Diagnostic, Severity
+from marcconv.readers.base import SourceField, SourceRecord, reads_bytes, record_from, set_leader
+
+BLOCK = 1 << 16
+DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
+ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+#: concatenated documents and misplaced declarations are read inside one wrapper
+WRAPPER = b"marcconv-documents"
+XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+AMPERSAND = re.compile(rb"&(?:([A-Za-z][A-Za-z0-9]*);|#[0-9]+;|#x[0-9A-Fa-f]+;)?")
+#: bytes at the end of a block that wait for the next one (an entity cut in two)
+CARRY = 40
+
+
+class _Repairs:
+    """Fixes the faults listed in the module notes and remembers where."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}  # kind → first line
+        self.count: dict[str, int] = {}
+        self.line = 0
+        self.seen_declaration = False
+        self.in_comment = False
+
+    def _note(self, kind: str) -> None:
+        self.first.setdefault(kind, self.line)
+        self.count[kind] = self.count.get(kind, 0) + 1
+
+    def _ampersand(self, match: re.Match[bytes]) -> bytes:
+        whole = match.group(0)
+        if whole == b"&":
+            self._note("'&' that starts no entity escaped as '&amp;'")
+            return b"&amp;"
+        name = match.group(1)
+        if name is None or name in XML_ENTITIES:
+            return whole
+        code = html.entities.name2codepoint.get(name.decode("ascii"))
+        if code is None:
+            self._note("unknown entity escaped ('&amp;name;')")
+            return b"&amp;" + whole[1:]
+        self._note("HTML entity replaced by its character")
+        return b"&#%d;" % code
+
+    def _declaration(self, match: re.Match[bytes]) -> bytes:
+        if self.seen_declaration:
+            self._note("XML declaration not at the start of the file dropped")
+        self.seen_declaration = True
+        return b""
+
+    def _comments(self, text: bytes) -> bytes:
+        """Blank ``-`` inside comments, which may span lines."""
+        out: list[bytes] = []
+        pos = 0
+        while pos <= len(text):
+            if not self.in_comment:
+                start = text.find(b"<!--", pos)
+                if start < 0:
+                    out.append(text[pos:])
+                    break
+                out.append(text[pos : start + 4])
+                pos, self.in_comment = start + 4, True
+                continue
+            end = text.find(b"-->", pos)
+            body = text[pos:] if end < 0 else text[pos:end]
+            if b"--" in body or (end >= 0 and body.endswith(b"-")):
+                self._note("'--' inside a comment blanked")
+                body = body.replace(b"-", b" ")
+            out.append(body)
+            if end < 0:
+                break
+            out.append(b"-->")
+            pos, self.in_comment = end + 3, False
+        return b"".join(out)
+
+    def __call__(self, text: bytes, line: int) -> bytes:
+        self.line = line
+        if b"<!" in text and any(word in text for word in FORBIDDEN):
+            raise RefusedXml("a DTD or entity declaration (<!DOCTYPE, <!ENTITY) is not accepted")
+        if b"<?xml" in text:
+            text = DECLARATION.sub(self._declaration, text)
+        if b"&" in text:
+            text = AMPERSAND.sub(self._ampersand, text)
+        if self.in_comment or b"<!--" in text:
+            text = self._comments(text)
+        return text
+
+    def report(self, source: str) -> Iterator[Diagnostic]:
+        for kind, line in self.first.items():
+            times = self.count[kind]
+            more = f" ({times} times in this file)" if times > 1 else ""
+            yield Diagnostic(
+                Severity.WARNING, f"not well-formed XML repaired: {kind}{more}", source, line
+            )
+
+
+class RefusedXml(Exception):
+    """The document holds a construct we never parse (DTD, entities)."""
+
+
+class _Handler:
+    """expat callbacks that assemble records into ``self.done``."""
+
+    def __init__(self, parser: expat.XMLParserType, source: str, offset: int) -> None:
+        self.parser = parser
+        self.offset = offset  # lines skipped before the document
+        self.source = source
+        self.done: list[SourceRecord] = []
+        self.ordinal = 0
+        self.record: SourceRecord | None = None
+        self.text: list[str] | None = None  # collecting character data
+        self.tag = ""
+        self.indicators = (" ", " ")
+        self.code = ""
+        self.subfields: list[pymarc.Subfield] = []
+        self.field_line = 0
+
+    @staticmethod
+    def _local(name: str) -> str:
+        return name.rpartition(" ")[2]
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = self._local(name)
+        line = self.parser.CurrentLineNumber + self.offset
+        if local == "record":
+            self.ordinal += 1
+            self.record = record_from(self.source, str(self.ordinal), line)
+        elif self.record is None:
+            return
+        elif local in ("leader", "controlfield"):
+            self.tag = attrs.get("tag", "LDR") if local == "controlfield" else "LDR"
+            self.text, self.field_line = [], line
+        elif local == "datafield":
+            self.tag = attrs.get("tag", "")
+            self.indicators = (attrs.get("ind1", " ") or " ", attrs.get("ind2", " ") or " ")
+            self.subfields, self.field_line = [], line
+        elif local == "subfield":
+            self.code = attrs.get("code", "")
+            self.text = []
+
+    def chars(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def end(self, name: str) -> None:
+        local = self._local(name)
+        record = self.record
+        if record is None:
+            return
+        if local == "record":
+            control = record.record.get("001")
+            if control is not None and control.data and control.data.strip():
+                record.record_id = control.data.strip()
+            self.done.append(record)
+            self.record = None
+        elif local in ("leader", "controlfield") and self.text is not None:
+            value = "".join(self.text)
+            self.text = None
+            if self.tag == "LDR":
+                set_leader(record, value, self.field_line)
+            else:
+                record.record.fields.append(SourceField(self.tag, self.field_line, data=value))
+        elif local == "subfield" and self.text is not None:
+            self.subfields.append(pymarc.Subfield(self.code, "".join(self.text)))
+            self.text = None
+        elif local == "datafield":
+            if len(self.tag) != 3:
+                record.warn(
+                    f"datafield with tag {self.tag!r} (not 3 characters); skipped", self.field_line
+                )
+                return
+            record.record.fields.append(
+                SourceField(self.tag, self.field_line, self.indicators, self.subfields)
+            )
+
+    def refuse_doctype(self, *_: object) -> None:
+        raise RefusedXml("a document type declaration (<!DOCTYPE ...>) is not accepted")
+
+    def refuse_entity(self, *_: object) -> None:
+        raise RefusedXml("entity declarations are not accepted")
+
+    def refuse_external(self, *_: object) -> int:
+        raise RefusedXml("external entities are not accepted")
+
+
+def _parser(source: str, offset: int, head: bytes) -> tuple[expat.XMLParserType, _Handler]:
+    declaration = DECLARATION.search(head)
+    declared = ENCODING.search(declaration.group(0)) if declaration else None
+    encoding = declared.group(1).decode("ascii") if declared else None
+    parser = expat.ParserCreate(encoding, namespace_separator=" ")
+    handler = _Handler(parser, source, offset)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = handler.refuse_doctype
+    parser.EntityDeclHandler = handler.refuse_entity
+    parser.ExternalEntityRefHandler = handler.refuse_external
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.chars
+    return parser, handler
+
+
+def _skip_preamble(stream: BinaryIO) -> tuple[bytes, int, bool]:
+    """The first block from the first ``<`` on, the line breaks before it, and
+    whether anything but white space came before it."""
+    block = stream.read(BLOCK)
+    newlines, junk = 0, False
+    while block:
+        start = block.find(b"<")
+        head = block if start < 0 else block[:start]
+        newlines += head.count(b"\n")
+        junk = junk or bool(head.strip(b" \t\r\n\xef\xbb\xbf"))
+        if start >= 0:
+            return block[start:], newlines, junk
+        block = stream.read(BLOCK)
+    return b"", newlines, junk
+
+
+def _pieces(first: bytes, stream: BinaryIO, offset: int) -> Iterator[tuple[int, bytes]]:
+    """The document as (line number, bytes) pieces: whole lines, or blocks of a long
+    line cut where no entity reference can be split."""
+    pending = first
+    number = offset + 1
+    while True:
+        start = 0
+        end = pending.find(b"\n")
+        while end >= 0:
+            yield number, pending[start : end + 1]
+            number += 1
+            start = end + 1
+            end = pending.find(b"\n", start)
+        rest = pending[start:]
+        more = stream.read(BLOCK)
+        if not more:
+            if rest:
+                yield number, rest
+            return
+        if len(rest) >= BLOCK:  # a very long line: pass it on in blocks
+            cut = rest.rfind(b"&", -CARRY)
+            cut = len(rest) if cut < 0 else cut
+            yield number, rest[:cut]
+            rest = rest[cut:]
+        pending = rest + more
+
+
+@reads_bytes
+def read_marcxml(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRecord | Diagnostic]:
+    """Yield each ``<record>`` of a MARCXML document as soon as it is complete."""
+    block, offset, junk = _skip_preamble(stream)
+    if junk:
+        yield Diagnostic(Severity.WARNING, "text before the XML document skipped", source, 1)
+    repair = _Repairs()
+    parser, handler = _parser(source, offset, block[:4096])
+    try:
+        parser.Parse(b"<" + WRAPPER + b">", False)
+        for number, piece in _pieces(block, stream, offset):
+            parser.Parse(repair(piece, number), False)
+            if handler.done:
+                yield from handler.done
+                handler.done.clear()
+        parser.Parse(b"</" + WRAPPER + b">", True)
+        yield from handler.done
+        yield from repair.report(source)
+    except (expat.ExpatError, RefusedXml) as exc:
+        yield from repair.report(source)
+        yield from handler.done
+        line = repair.line if isinstance(exc, RefusedXml) else parser.CurrentLineNumber + offset
+        reason = (
+            f"MARCXML refused: {exc}"
+            if isinstance(exc, RefusedXml)
+            else f"MARCXML is not well-formed: {expat.ErrorString(exc.code)}"
+            f" (column {exc.offset + 1})"
+        )
+        open_record = handler.record
+        if open_record is not None:
+            line = line or open_record.line or 0
+            reason += (
+                f"; record {open_record.record_id} (from line {open_record.line}) is incomplete"
+            )
+        yield Diagnostic(
+            Severity.ERROR, f"{reason}; the rest of the input is skipped", source, line
+        )
