@@ -183,3 +183,61 @@ def test_strict_stops_at_the_first_error() -> None:
     assert result.exit_code == 1
     assert "TY  - " not in result.stdout
     assert "stopped (--strict); read 1 records, wrote 0, skipped 1" in result.stderr
+
+
+MARC = Path(__file__).resolve().parent / "data" / "marc"
+
+
+def test_detect_command_names_format_and_reason() -> None:
+    result = run("detect", str(SAMPLES / "palmira.txt"), str(MARC / "camel.mrc"))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{SAMPLES / 'palmira.txt'}: textmarc"
+        " (40 of the first 40 lines are Invenio text MARC field lines)",
+        f"{MARC / 'camel.mrc'}: iso2709 (a leader followed by field terminators (0x1E))",
+    ]
+
+
+def test_detect_unknown_exits_1() -> None:
+    result = run("detect", str(MARC.parent / "SOURCES.md"))
+    assert result.exit_code == 1
+    assert "unknown (no MARC serialisation recognised" in result.stdout
+
+
+def test_verbose_says_what_was_detected_on_stdin() -> None:
+    xml = (MARC / "batch.xml").read_text(encoding="utf-8")
+    result = run("convert", "-v", "-t", "ris", stdin=xml)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "reading <stdin>: MARCXML (starts with '<')",
+        "read 2 records, wrote 2, skipped 0",
+    ]
+    assert result.stdout.count("ER  - ") == 2
+
+
+def test_explicit_format_overrides_detection() -> None:
+    result = run("convert", "-f", "alephseq", "-t", "csl-json", stdin=SEED)
+    assert result.exit_code == 1  # text MARC read as Aleph: every line is refused
+    assert "this line is Invenio text MARC, but the input is Aleph sequential" in result.stderr
+
+
+def test_marc_round_trip_through_the_cli(tmp_path: Path) -> None:
+    xml = tmp_path / "seed.xml"
+    to_xml = run("convert", str(SAMPLES / "palmira.txt"), "-t", "marcxml", "-o", str(xml))
+    assert to_xml.exit_code == 0
+    back = run("convert", str(xml), "-t", "textmarc")
+    assert back.exit_code == 0
+    leader, *fields = back.stdout.splitlines(keepends=True)
+    # MARCXML requires a leader: a record read without one gets pymarc's default
+    assert leader == "000161903 LDR__ ^^^^^^^^^^22^^^^^^^^4500\n"
+    assert "".join(fields) == SEED
+
+
+def test_a_broken_document_is_an_input_error_with_exit_1(tmp_path: Path) -> None:
+    broken = tmp_path / "cut.xml"
+    document = (MARC / "batch.xml").read_bytes()
+    broken.write_bytes(document[: document.index(b"</marc:record>") + 100])
+    result = run("convert", str(broken), "-t", "ris")
+    assert result.exit_code == 1
+    assert result.stdout.count("ER  - ") == 1
+    assert "1 input errors" in result.stderr.splitlines()[-1]

@@ -50,6 +50,17 @@ class _LineWriter(RecordWriter):
     def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
         super().__init__(out, options)
         self.ordinal = 0
+        self.previous = ""
+
+    def _number(self, source: SourceRecord) -> str:
+        """The record's number, never the one before it (which would merge the two)."""
+        sysno = system_number(source, self.ordinal)
+        if sysno == self.previous:
+            sysno = f"{self.ordinal:09d}"
+            if sysno == self.previous:
+                sysno = f"{self.ordinal + 1:09d}"
+        self.previous = sysno
+        return sysno
 
     def _value(self, text: str, tag: str, source: SourceRecord) -> str:
         if "\n" in text or "\r" in text:
@@ -76,7 +87,7 @@ class _LineWriter(RecordWriter):
         if not record.fields and not source.has_leader:
             raise RecordError("record has no fields and no leader: nothing to write")
         self.ordinal += 1
-        sysno = system_number(source, self.ordinal)
+        sysno = self._number(source)
         lines = []
         if source.has_leader:
             lines.append(self._line(sysno, "LDR", " ", " ", str(record.leader).replace(" ", "^")))
