@@ -39,6 +39,7 @@ BUILTIN_WRITERS: dict[str, tuple[str, str]] = {
     ),
     "textmarc": ("marcconv.writers.marc:TextmarcWriter", "MARC as Invenio text MARC"),
     "alephseq": ("marcconv.writers.marc:AlephseqWriter", "MARC as Aleph sequential"),
+    "line": ("marcconv.writers.marc:LineWriter", "MARC in the YAZ line format"),
     "marcxml": ("marcconv.writers.marc:MarcxmlWriter", "MARC as MARCXML"),
 }
 BUILTIN_READERS: dict[str, tuple[str, str]] = {

@@ -21,6 +21,7 @@ from marcconv.errors import Diagnostic, RecordError
 from marcconv.readers.alephseq import read_alephseq
 from marcconv.readers.base import SourceRecord, record_from
 from marcconv.readers.iso2709 import read_iso2709
+from marcconv.readers.line import read_line
 from marcconv.readers.marcjson import read_marcjson
 from marcconv.readers.marcxml import read_marcxml
 from marcconv.readers.mrk import read_mrk
@@ -28,7 +29,7 @@ from marcconv.readers.textmarc import read_textmarc
 from marcconv.reading import read_records
 from marcconv.writers.base import RecordWriter
 from marcconv.writers.csljson import to_csl
-from marcconv.writers.marc import AlephseqWriter, MarcxmlWriter, TextmarcWriter
+from marcconv.writers.marc import AlephseqWriter, LineWriter, MarcxmlWriter, TextmarcWriter
 from tests.conftest import SHARED
 
 # ------------------------------------------------------------------ random records
@@ -103,6 +104,7 @@ ROUND_TRIPS: dict[str, Callable[[list[pymarc.Record]], list[pymarc.Record]]] = {
     "alephseq": lambda rs: _read(
         read_alephseq(io.StringIO(_ours(AlephseqWriter, rs)).readlines(), "a")
     ),
+    "line": lambda rs: _read(read_line(io.StringIO(_ours(LineWriter, rs)).readlines(), "l")),
     "marcxml": lambda rs: _read(read_marcxml(io.BytesIO(_ours(MarcxmlWriter, rs).encode()), "x")),
     # serialisations marcconv reads but does not write: pymarc writes them
     "iso2709": lambda rs: _read(read_iso2709(io.BytesIO(b"".join(r.as_marc() for r in rs)), "b")),

@@ -1,4 +1,4 @@
-"""MARC out again: Invenio text MARC, Aleph sequential and MARCXML.
+"""MARC out again: Invenio text MARC, Aleph sequential, the YAZ line format, MARCXML.
 
 These writers take the record as read (see :class:`RecordWriter`), so a dump can
 be normalised, split or merged without losing a field, an indicator or the
@@ -63,10 +63,7 @@ class _LineWriter(RecordWriter):
         return sysno
 
     def _value(self, text: str, tag: str, source: SourceRecord) -> str:
-        if "\n" in text or "\r" in text:
-            source.warn(f"field {tag}: line break in a value written as a space")
-            text = LINE_BREAK.sub(" ", text)
-        return text
+        return _one_line(text, tag, source)
 
     def _data(self, fld: pymarc.Field, source: SourceRecord) -> str:
         parts = []
@@ -179,3 +176,40 @@ class MarcxmlWriter(RecordWriter):
 
     def close(self) -> None:
         self.out.write("</collection>\n")
+
+
+LINE_MARKER = re.compile(r"(?:^| )\$\S(?: |$)")
+
+
+class LineWriter(RecordWriter):
+    """The YAZ line format: a leader line, ``245 10 $a Title $c Author``, a blank line."""
+
+    name = "line"
+    extension = "line"
+
+    def write_record(self, source: SourceRecord) -> None:
+        record = source.record
+        lines = [f"{record.leader}\n"] if source.has_leader else []
+        for fld in record.fields:
+            if fld.control_field or is_control_tag(fld.tag):
+                lines.append(f"{fld.tag} {_one_line(fld.data or '', fld.tag, source)}\n")
+                continue
+            parts = []
+            for sub in fld.subfields:
+                value = _one_line(sub.value, fld.tag, source)
+                if LINE_MARKER.search(value):
+                    source.warn(
+                        f"field {fld.tag}: subfield ${sub.code} holds ' $x ', which"
+                        " reads back as a subfield mark"
+                    )
+                parts.append(f"${sub.code} {value}")
+            lines.append(f"{fld.tag} {fld.indicator1}{fld.indicator2} {' '.join(parts)}\n")
+        lines.append("\n")
+        self.out.write("".join(lines))
+
+
+def _one_line(text: str, tag: str, source: SourceRecord) -> str:
+    if "\n" in text or "\r" in text:
+        source.warn(f"field {tag}: line break in a value written as a space")
+        return LINE_BREAK.sub(" ", text)
+    return text
