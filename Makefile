@@ -1,6 +1,7 @@
 # marcconv — every target sets up what it needs in .venv/ (python3 -m venv).
 #   make demo   convert every file in samples/ to every format under build/demo/
 #   make test   ruff, mypy and the whole pytest suite
+#   make fuzz   the hostile-input fuzz test with many more examples
 #   make golden regenerate the golden files (review the diff before committing)
 
 PYTHON    ?= python3
@@ -11,7 +12,9 @@ FORMATS   := csl-json bibtex ris citation
 SAMPLES   := $(wildcard samples/*.txt)
 CONFORMANCE := ../shared/conformance
 
-.PHONY: demo test lint golden conformance-setup clean
+FUZZ_EXAMPLES ?= 3000
+
+.PHONY: demo test lint fuzz golden conformance-setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +54,9 @@ lint: $(VENV)/.installed-test
 
 test: lint conformance-setup
 	$(BIN)/pytest -q
+
+fuzz: $(VENV)/.installed-test
+	MARCCONV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_hostile.py -k fuzzed
 
 golden: $(VENV)/.installed-test
 	$(BIN)/pytest -q tests/test_golden.py --accept

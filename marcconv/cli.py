@@ -176,7 +176,7 @@ def convert(
             )
             announce = _announce if verbose else None
             for path in inputs or (STDIN,):
-                pipeline.run(read_records(path, source_format, reporter, encoding, announce))
+                pipeline.run(read_records(path, source_format, pipeline.note, encoding, announce))
             writer.close()
             if show_progress and tally.read >= 1000:
                 click.echo("\r", err=True, nl=False)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from marcconv.errors import Diagnostic, MarcconvError, Severity
+from marcconv.readers.base import MAX_LINE_BYTES
 
 STDIN = "-"
 #: bytes looked at to tell the input format
@@ -38,8 +39,29 @@ def read_lines(
     report: Callable[[Diagnostic], None],
     encoding: str = "utf-8",
 ) -> Iterator[str]:
-    """Decoded lines of ``stream``; invalid bytes are reported once per line and replaced."""
-    for number, raw in enumerate(stream, 1):
+    """Decoded lines of ``stream``; invalid bytes are reported once per line and replaced.
+
+    A line longer than :data:`MAX_LINE_BYTES` is reported and skipped without ever
+    being held whole.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            report(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"line longer than {MAX_LINE_BYTES >> 20} MiB (the limit); skipped",
+                    source,
+                    number,
+                )
+            )
+            continue
         try:
             yield raw.decode(encoding)
         except UnicodeDecodeError as exc:

@@ -56,6 +56,10 @@ class Pipeline:
         if self.strict and diagnostic.severity is Severity.ERROR:
             raise StrictStop(str(diagnostic))
 
+    def note(self, diagnostic: Diagnostic) -> None:
+        """Report a problem of the input outside any record (an undecodable line)."""
+        self._report(diagnostic, in_record=False)
+
     def run(self, items: Iterable[SourceRecord | Diagnostic]) -> None:
         """Convert every record a reader yields for one input."""
         tally = self.tally
@@ -70,6 +74,8 @@ class Pipeline:
 
     def _convert(self, item: SourceRecord) -> None:
         try:
+            if item.failure is not None:
+                raise RecordError(item.failure, item.record_id)
             if isinstance(self.writer, RecordWriter):
                 self.writer.write_record(item)
                 self._report_all(item.diagnostics)

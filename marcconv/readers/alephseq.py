@@ -21,6 +21,7 @@ from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
     SourceField,
     SourceRecord,
+    add_field,
     is_control_tag,
     record_from,
     set_leader,
@@ -88,6 +89,6 @@ def read_alephseq(
             continue
         fld = _field(tag, ind1, ind2, data, number, current)
         if fld is not None:
-            current.record.fields.append(fld)
+            add_field(current, fld)
     if current is not None:
         yield current

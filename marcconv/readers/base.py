@@ -11,6 +11,10 @@ import pymarc
 
 from marcconv.errors import Diagnostic, Severity
 
+#: Limits that keep hostile input from exhausting memory (see the README).
+MAX_LINE_BYTES = 1 << 24  # 16 MiB: a longer line is reported and skipped
+MAX_FIELDS = 100_000  # per record; HEP papers with 3,000 authors use about 3,100
+
 #: Non-numeric tags that carry a raw value, not subfields (Aleph and Invenio).
 LOCAL_CONTROL_TAGS = frozenset({"LDR", "FMT"})
 
@@ -58,6 +62,7 @@ class SourceRecord:
     line: int | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     has_leader: bool = False  # False: pymarc's default leader stands in
+    failure: str | None = None  # why the record cannot be used (it is reported, skipped)
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.diagnostics.append(
@@ -73,6 +78,15 @@ Reader = Callable[[Any, str], Iterator[SourceRecord | Diagnostic]]
 
 # a further subfield starts at "$$" + letter or digit (Unicode letters included)
 DOLLAR_SUBFIELD = re.compile(r"\$\$(?=[^\W_])")
+
+
+def add_field(out: SourceRecord, fld: SourceField) -> None:
+    """Append ``fld`` unless the record already holds :data:`MAX_FIELDS` fields."""
+    fields = out.record.fields
+    if len(fields) < MAX_FIELDS:
+        fields.append(fld)
+    elif out.failure is None:
+        out.failure = f"record has more than {MAX_FIELDS} fields (the limit)"
 
 
 def is_control_tag(tag: str) -> bool:

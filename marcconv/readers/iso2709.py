@@ -24,7 +24,7 @@ from typing import BinaryIO
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, reads_bytes, record_from
+from marcconv.readers.base import SourceField, SourceRecord, add_field, reads_bytes, record_from
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -203,7 +203,8 @@ def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord
             f" the terminators (at byte {offset})"
         )
         fields = _recover_fields(data, out, utf8)
-    out.record.fields.extend(fields)
+    for fld in fields:
+        add_field(out, fld)
     control = out.record.get("001")
     if control is not None and control.data and control.data.strip():
         out.record_id = control.data.strip()

@@ -23,7 +23,14 @@ from collections.abc import Iterable, Iterator
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, is_control_tag, record_from
+from marcconv.readers.base import (
+    MAX_FIELDS,
+    SourceField,
+    SourceRecord,
+    add_field,
+    is_control_tag,
+    record_from,
+)
 from marcconv.readers.dialects import mixed_dialect_message
 
 LEADER = re.compile(r"\d{5}.{19}")
@@ -61,7 +68,7 @@ def _build(rec: _Record, source: str, ordinal: int) -> SourceRecord:
     for number, text in rec.fields:
         tag, rest = text[:3], text[4:]
         if is_control_tag(tag):
-            out.record.fields.append(SourceField(tag, number, data=rest))
+            add_field(out, SourceField(tag, number, data=rest))
             continue
         if len(rest) < 2 or (len(rest) > 2 and rest[2] != " "):
             out.warn(
@@ -72,9 +79,7 @@ def _build(rec: _Record, source: str, ordinal: int) -> SourceRecord:
         if subfields is None:
             out.warn(f"field {tag}: text before the first subfield marker ' $a '; skipped", number)
             continue
-        out.record.fields.append(
-            SourceField(tag, number, indicators=(rest[0], rest[1]), subfields=subfields)
-        )
+        add_field(out, SourceField(tag, number, indicators=(rest[0], rest[1]), subfields=subfields))
     return out
 
 
@@ -126,7 +131,8 @@ def read_line(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceR
             continue
         if current is None:
             current = _Record(number)
-        current.fields.append((number, line))
+        if len(current.fields) <= MAX_FIELDS:  # one more than the limit marks the record
+            current.fields.append((number, line))
     record = finish()
     if record is not None:
         yield record

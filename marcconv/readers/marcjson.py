@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, reads_bytes, record_from
+from marcconv.readers.base import SourceField, SourceRecord, add_field, reads_bytes, record_from
 
 BLOCK = 1 << 16
 #: a single record larger than this is refused rather than buffered
@@ -43,7 +43,7 @@ def _record(obj: Any, ordinal: int, line: int, source: str) -> SourceRecord | Di
             continue
         ((tag, body),) = entry.items()
         if isinstance(body, str):
-            out.record.fields.append(SourceField(tag, line, data=body))
+            add_field(out, SourceField(tag, line, data=body))
             continue
         subfields = body.get("subfields", []) if isinstance(body, dict) else None
         if not isinstance(subfields, list):
@@ -51,13 +51,14 @@ def _record(obj: Any, ordinal: int, line: int, source: str) -> SourceRecord | Di
             continue
         assert isinstance(body, dict)
         pairs = [item for sub in subfields if isinstance(sub, dict) for item in sub.items()]
-        out.record.fields.append(
+        add_field(
+            out,
             SourceField(
                 tag,
                 line,
                 (str(body.get("ind1", " ") or " "), str(body.get("ind2", " ") or " ")),
                 [pymarc.Subfield(str(code), str(value)) for code, value in pairs],
-            )
+            ),
         )
     control = out.record.get("001")
     if control is not None and control.data and control.data.strip():

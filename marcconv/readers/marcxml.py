@@ -31,7 +31,15 @@ from xml.parsers import expat
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, reads_bytes, record_from, set_leader
+from marcconv.readers.base import (
+    MAX_LINE_BYTES,
+    SourceField,
+    SourceRecord,
+    add_field,
+    reads_bytes,
+    record_from,
+    set_leader,
+)
 
 BLOCK = 1 << 16
 DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
@@ -141,6 +149,7 @@ class _Handler:
         self.ordinal = 0
         self.record: SourceRecord | None = None
         self.text: list[str] | None = None  # collecting character data
+        self.text_size = 0
         self.tag = ""
         self.indicators = (" ", " ")
         self.code = ""
@@ -161,18 +170,27 @@ class _Handler:
             return
         elif local in ("leader", "controlfield"):
             self.tag = attrs.get("tag", "LDR") if local == "controlfield" else "LDR"
-            self.text, self.field_line = [], line
+            self.text, self.field_line, self.text_size = [], line, 0
         elif local == "datafield":
             self.tag = attrs.get("tag", "")
             self.indicators = (attrs.get("ind1", " ") or " ", attrs.get("ind2", " ") or " ")
             self.subfields, self.field_line = [], line
         elif local == "subfield":
             self.code = attrs.get("code", "")
-            self.text = []
+            self.text, self.text_size = [], 0
 
     def chars(self, data: str) -> None:
-        if self.text is not None:
+        if self.text is None:
+            return
+        self.text_size += len(data)
+        if self.text_size <= MAX_LINE_BYTES:
             self.text.append(data)
+        elif self.record is not None and self.record.failure is None:
+            self.text.clear()
+            limit = MAX_LINE_BYTES >> 20
+            self.record.failure = (
+                f"a value longer than {limit} MiB (the limit), line {self.field_line}"
+            )
 
     def end(self, name: str) -> None:
         local = self._local(name)
@@ -191,7 +209,7 @@ class _Handler:
             if self.tag == "LDR":
                 set_leader(record, value, self.field_line)
             else:
-                record.record.fields.append(SourceField(self.tag, self.field_line, data=value))
+                add_field(record, SourceField(self.tag, self.field_line, data=value))
         elif local == "subfield" and self.text is not None:
             self.subfields.append(pymarc.Subfield(self.code, "".join(self.text)))
             self.text = None
@@ -201,8 +219,8 @@ class _Handler:
                     f"datafield with tag {self.tag!r} (not 3 characters); skipped", self.field_line
                 )
                 return
-            record.record.fields.append(
-                SourceField(self.tag, self.field_line, self.indicators, self.subfields)
+            add_field(
+                record, SourceField(self.tag, self.field_line, self.indicators, self.subfields)
             )
 
     def refuse_doctype(self, *_: object) -> None:

@@ -24,7 +24,14 @@ from dataclasses import replace
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, is_control_tag, record_from, set_leader
+from marcconv.readers.base import (
+    SourceField,
+    SourceRecord,
+    add_field,
+    is_control_tag,
+    record_from,
+    set_leader,
+)
 from marcconv.readers.dialects import mixed_dialect_message
 
 FIELD = re.compile(r"=([0-9A-Za-z]{3})  (.*)")
@@ -125,7 +132,7 @@ def read_mrk(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceRe
             continue
         fld = _field(tag, data, number, current, decode)
         if fld is not None:
-            current.record.fields.append(fld)
+            add_field(current, fld)
     if current is not None:
         ordinal += 1
         yield _finish(current, decode, ordinal)

@@ -34,8 +34,10 @@ import pymarc
 
 from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
+    MAX_FIELDS,
     SourceField,
     SourceRecord,
+    add_field,
     is_control_tag,
     set_leader,
     split_dollar_subfields,
@@ -147,7 +149,6 @@ def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
 def _build(lines: list[_Line], source: str) -> SourceRecord:
     first = lines[0]
     out = SourceRecord(pymarc.Record(), first.recid, source, first.number)
-    record = out.record
     for item in lines:
         field = _to_field(item, out)
         if field is None:
@@ -155,7 +156,7 @@ def _build(lines: list[_Line], source: str) -> SourceRecord:
         if field.tag == "LDR" and field.data is not None:
             set_leader(out, field.data.replace("^", " "), item.number)
             continue
-        record.fields.append(field)
+        add_field(out, field)
     return out
 
 
@@ -173,7 +174,8 @@ def read_textmarc(
             if current and item.recid != current[0].recid:
                 yield _build(current, source)
                 current = []
-            current.append(item)
+            if len(current) <= MAX_FIELDS:  # one more than the limit marks the record
+                current.append(item)
 
     number = 0
     for number, raw in enumerate(lines, 1):

@@ -44,7 +44,9 @@ def resolve_style(style: str) -> Path:
     candidate = Path(style)
     if candidate.suffix == ".csl" or candidate.exists():
         if not candidate.is_file():
-            raise MarcconvError(f"style file not found: {style}")
+            raise MarcconvError(f"style file not found: {style} (a style is never fetched)")
+        if any(word in candidate.read_bytes() for word in (b"<!DOCTYPE", b"<!ENTITY")):
+            raise MarcconvError(f"style {style} holds a DTD or entity declaration; refused")
         return _independent(candidate)
     name = STYLE_ALIASES.get(style, style)
     path = styles_dir() / f"{name}.csl"

@@ -1,0 +1,246 @@
+"""Dirty and hostile input through the real CLI: never a traceback, never a silent loss.
+
+The fuzz test mutates real records (truncation, byte flips, deleted ``$$``,
+duplicated and reordered lines, random Unicode, huge values) and checks every
+run: no exception escapes, the exit status follows the rules, and
+``read == written + skipped`` with ``written`` items really in the output.
+``make fuzz`` runs it with many more examples (``MARCCONV_FUZZ_EXAMPLES``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from marcconv import inputs
+from marcconv.cli import cli
+from marcconv.readers import base
+from tests.conftest import SAMPLES
+
+MARC = Path(__file__).resolve().parent / "data" / "marc"
+SEED = (SAMPLES / "palmira.txt").read_bytes()
+SUMMARY = re.compile(r"read (\d+) records, wrote (\d+), skipped (\d+)")
+FUZZ_EXAMPLES = int(os.environ.get("MARCCONV_FUZZ_EXAMPLES", "120"))
+
+#: real inputs in several serialisations to mutate
+ORIGINALS = [
+    SEED,
+    (MARC / "rug01.aleph").read_bytes(),
+    (MARC / "camel.mrk").read_bytes()[:2500],
+    (MARC / "code4lib.line").read_bytes(),
+    (MARC / "batch.xml").read_bytes(),
+    (MARC / "one.json").read_bytes(),
+    (MARC / "camel.mrc").read_bytes()[:2000],
+    (MARC / "marc8.dat").read_bytes(),
+]
+
+
+def convert(data: bytes, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["convert", "-v", *args], input=data)
+
+
+def counts(result: Result) -> tuple[int, int, int]:
+    found = SUMMARY.search(result.stderr)
+    assert found, result.stderr
+    read, written, skipped = (int(n) for n in found.groups())
+    return read, written, skipped
+
+
+# ------------------------------------------------------------------------ mutations
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(ORIGINALS)))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(
+            st.sampled_from(
+                ["truncate", "flip", "drop-dollars", "duplicate", "swap", "unicode", "huge"]
+            )
+        )
+        lines = bytes(data).split(b"\n")
+        if kind == "truncate" and data:
+            del data[draw(st.integers(0, len(data) - 1)) :]
+        elif kind == "flip" and data:
+            at = draw(st.integers(0, len(data) - 1))
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "drop-dollars":
+            data = bytearray(bytes(data).replace(b"$$", b"", draw(st.integers(1, 5))))
+        elif kind == "duplicate" and lines:
+            at = draw(st.integers(0, len(lines) - 1))
+            lines.insert(at, lines[at])
+            data = bytearray(b"\n".join(lines))
+        elif kind == "swap" and len(lines) > 1:
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+            data = bytearray(b"\n".join(lines))
+        elif kind == "unicode":
+            text = draw(st.text(min_size=1, max_size=20)).encode("utf-8", "surrogatepass")
+            at = draw(st.integers(0, len(data)))
+            data[at:at] = text
+        elif kind == "huge":
+            at = draw(st.integers(0, len(data)))
+            data[at:at] = b"x" * draw(st.integers(10_000, 200_000))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("target", ["csl-json", "bibtex", "marcxml"])
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=mutated())
+def test_fuzzed_input_never_escapes_and_counts_add_up(data: bytes, target: str) -> None:
+    result = convert(data, "-t", target)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "Traceback" not in result.stderr
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:  # unreadable input: said so, in one line
+        assert result.stderr.startswith("Error: "), result.stderr
+        return
+    read, written, skipped = counts(result)
+    assert read == written + skipped
+    if target == "csl-json":
+        assert len(json.loads(result.stdout)) == written
+    elif target == "bibtex":
+        assert result.stdout.count("\n@") + result.stdout.startswith("@") == written
+    assert (result.exit_code == 1) == (skipped > 0 or "input errors" in result.stderr)
+
+
+def test_a_dirty_corpus_loses_no_record() -> None:
+    """Every record of a dirty file is written or reported."""
+    dirty = b"".join(
+        [
+            SEED,
+            b"000000002 245__ no subfield code\n",  # its only field is unreadable: skipped
+            b"000000003 001__ 3\n",  # an identifier only: written, as the record says
+            b"000000004 245__ $$aA title$$b\xff\xfe broken bytes\n",
+            b"000000005 FMT__ BK\n000000005 24510 $$aOnly a title\n",
+        ]
+    )
+    result = convert(dirty, "-t", "csl-json")
+    assert counts(result) == (5, 4, 1)
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 4
+    assert "record 000000002: record has no fields; record skipped" in result.stderr
+    assert "line 41, record 000000002: field 245: subfield code missing" in result.stderr
+    assert "line 43: invalid utf-8 byte 0xff" in result.stderr
+
+
+# ------------------------------------------------------------------------ encodings
+def test_latin1_input_without_and_with_encoding() -> None:
+    latin1 = "000000001 245__ $$aPerelló, Antón: Über Zaragoza\n".encode("latin-1")
+    guessed = convert(latin1, "-t", "csl-json")
+    assert guessed.exit_code == 0
+    assert "line 1: invalid utf-8 byte 0xf3" in guessed.stderr
+    assert "use --encoding if the file is not UTF-8" in guessed.stderr
+    right = convert(latin1, "-t", "csl-json", "--encoding", "latin-1")
+    assert json.loads(right.stdout)[0]["title"] == "Perelló, Antón: Über Zaragoza"
+    cp1252 = "000000001 245__ $$a“Quoted” – dash\n".encode("cp1252")
+    windows = convert(cp1252, "-t", "csl-json", "--encoding", "windows-1252")
+    assert json.loads(windows.stdout)[0]["title"] == "“Quoted” – dash"
+
+
+def test_output_is_nfc_whatever_the_input() -> None:
+    decomposed = "000000001 245__ $$aJose\u0301 Anto\u0301n\n".encode()
+    result = convert(decomposed, "-t", "csl-json")
+    assert json.loads(result.stdout)[0]["title"] == "Jos\u00e9 Ant\u00f3n"
+
+
+# ------------------------------------------------------------------------ limits
+def test_a_line_over_the_limit_is_reported_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inputs, "MAX_LINE_BYTES", 1000)
+    data = SEED + b"000000002 520__ $$a" + b"x" * 5000 + b"\n000000002 245__ $$aKept\n"
+    result = convert(data, "-t", "csl-json")
+    assert result.exit_code == 1
+    assert "line 41: line longer than 0 MiB (the limit); skipped" in result.stderr
+    assert [i["title"] for i in json.loads(result.stdout)][1] == "Kept"
+
+
+def test_a_record_over_the_field_limit_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base, "MAX_FIELDS", 10)
+    result = convert(SEED, "-t", "ris")
+    assert result.exit_code == 1
+    assert "record has more than 10 fields (the limit); record skipped" in result.stderr
+    assert counts(result) == (1, 0, 1)
+
+
+def test_a_100_mb_field_does_not_exhaust_memory() -> None:
+    """A real subprocess fed a 100 MB line: reported, and memory stays far below it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "marcconv", "convert", "-t", "csl-json", "-o", os.devnull],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    process.stdin.write(SEED + b"000000002 520__ $$a")
+    chunk = b"y" * (1 << 20)
+    for _ in range(100):
+        process.stdin.write(chunk)
+    process.stdin.write(b"\n000000002 245__ $$aAfter the huge field\n")
+    process.stdin.close()
+    assert process.stderr is not None
+    stderr = process.stderr.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the suite's
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 1
+    assert "line longer than 16 MiB (the limit); skipped" in stderr
+    assert "read 2 records, wrote 2, skipped 0, 1 input errors" in stderr
+    peak_mb = usage.ru_maxrss / 1024
+    assert peak_mb < 150, f"peak RSS {peak_mb:.0f} MB"
+
+
+# ------------------------------------------------------------------------ safety
+def test_style_is_never_fetched_and_a_dtd_in_a_style_is_refused(tmp_path: Path) -> None:
+    remote = convert(SEED, "-t", "citation", "--style", "https://example.org/evil.csl")
+    assert remote.exit_code == 2
+    assert "style file not found: https://example.org/evil.csl (a style is never fetched)" in (
+        remote.stderr
+    )
+    evil = tmp_path / "evil.csl"
+    evil.write_text(
+        '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<style>&x;</style>"
+    )
+    refused = convert(SEED, "-t", "citation", "--style", str(evil))
+    assert refused.exit_code == 2
+    assert "holds a DTD or entity declaration; refused" in refused.stderr
+
+
+def test_a_failed_run_leaves_no_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    broken = SEED + b"000000002 245__ no subfield code\n"
+    result = CliRunner().invoke(
+        cli, ["convert", "--strict", "-t", "bibtex", "-o", str(target)], input=broken
+    )
+    assert result.exit_code == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
+    reader, writer = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "marcconv", "convert", "-t", "ris", "-o", str(tmp_path / "o.ris")],
+        stdin=reader,
+        stderr=subprocess.PIPE,
+    )
+    os.close(reader)
+    os.write(writer, SEED)  # the run is now waiting for more input
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    assert process.stderr is not None
+    stderr = process.stderr.read().decode()
+    os.close(writer)
+    assert process.wait() == 130
+    assert stderr.strip() == "interrupted"
+    assert list(tmp_path.iterdir()) == []
