@@ -244,3 +244,31 @@ def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
     assert process.wait() == 130
     assert stderr.strip() == "interrupted"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_xml_external_entity_is_refused_through_the_cli(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    document = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE c [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+        "<collection><record><datafield tag='245' ind1='0' ind2='0'>"
+        "<subfield code='a'>&x;</subfield></datafield></record></collection>\n"
+    )
+    result = convert(document.encode(), "-t", "csl-json")
+    assert result.exit_code == 1
+    assert "TOP-SECRET" not in result.stdout + result.stderr
+    assert "line 2: MARCXML refused: a DTD or entity declaration" in result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_tex_commands_in_a_record_stay_text_through_the_cli() -> None:
+    hostile = (
+        b"000000001 245__ $$a\\input{/etc/passwd} \\write18{rm -rf ~} 100% #1 & {unbalanced\n"
+        b"000000001 100__ $$aO'Brien, \\immediate\n"
+    )
+    result = convert(hostile, "-t", "bibtex")
+    assert result.exit_code == 0
+    title = next(line for line in result.stdout.splitlines() if "title" in line)
+    assert "\\input" not in title and "\\write18" not in title
+    assert "{\\textbackslash}input{\\{}/etc/passwd{\\}}" in title
+    assert "100{\\%} {\\#}1 {\\&} {\\{}unbalanced" in title
