@@ -38,18 +38,34 @@ class SourceField(pymarc.Field):
         subfields: list[pymarc.Subfield] | None = None,
         data: str | None = None,
     ) -> None:
+        # pymarc's own __init__ is bypassed: it costs more than the whole parse of a
+        # line, and it would turn a local control field (FMT) into a data field
+        self.tag = tag
+        self.line = line
         if data is not None:
-            super().__init__(tag, data=data)
-            # pymarc ignores ``data`` for tags it does not consider control tags
             self.control_field = True
             self.data = data
             self._indicators = None
             self.subfields = []
         else:
-            super().__init__(
-                tag, indicators=pymarc.Indicators(*(indicators or (" ", " "))), subfields=subfields
-            )
-        self.line = line
+            self.control_field = False
+            self.data = None
+            self._indicators = _indicators(indicators or BLANKS)
+            self.subfields = subfields if subfields is not None else []
+
+
+BLANKS = (" ", " ")
+_INDICATORS: dict[tuple[str, str], pymarc.Indicators] = {}
+
+
+def _indicators(pair: tuple[str, str]) -> pymarc.Indicators:
+    """One shared (immutable) :class:`pymarc.Indicators` per pair of characters."""
+    found = _INDICATORS.get(pair)
+    if found is None:
+        found = _INDICATORS[pair] = pymarc.Indicators(*pair)
+        if len(_INDICATORS) > 10_000:  # hostile input with endless indicator pairs
+            _INDICATORS.clear()
+    return found
 
 
 @dataclass(slots=True)
@@ -76,8 +92,9 @@ class SourceRecord:
 #: with :func:`reads_bytes`.
 Reader = Callable[[Any, str], Iterator[SourceRecord | Diagnostic]]
 
-# a further subfield starts at "$$" + letter or digit (Unicode letters included)
-DOLLAR_SUBFIELD = re.compile(r"\$\$(?=[^\W_])")
+Subfield = pymarc.Subfield
+# "$$" followed by a letter or digit; used where a run of three or more "$" occurs
+ODD_DOLLARS = re.compile(r"\$\$(?=[^\W_])")
 
 
 def add_field(out: SourceRecord, fld: SourceField) -> None:
@@ -110,9 +127,22 @@ def split_dollar_subfields(value: str) -> list[pymarc.Subfield]:
     starts only at ``$$`` + letter or digit, since ``$$`` is never escaped and
     values hold LaTeX ``$$...$$`` and single ``$``.
     """
-    chunks = DOLLAR_SUBFIELD.split(value[3:])
-    subfields = [pymarc.Subfield(value[2], chunks[0])]
-    subfields.extend(pymarc.Subfield(chunk[0], chunk[1:]) for chunk in chunks[1:])
+    new = tuple.__new__
+    # a plain split, with the runs the regular expression settles left to it
+    if "$$$" in value:
+        rest = ODD_DOLLARS.split(value[3:])
+        subfields = [new(Subfield, (value[2], rest[0]))]
+        chunks = rest[1:]
+    else:
+        chunks = value[2:].split("$$")
+        first = chunks.pop(0)
+        subfields = [new(Subfield, (first[0], first[1:]))]
+    for chunk in chunks:
+        if chunk[:1].isalnum():
+            subfields.append(new(Subfield, (chunk[0], chunk[1:])))
+        else:  # "$$" inside a value (LaTeX display math), or at its end
+            code, text = subfields[-1]
+            subfields[-1] = new(Subfield, (code, f"{text}$${chunk}"))
     return subfields
 
 

@@ -1,0 +1,285 @@
+"""marcconv's benchmark: records per second and peak memory against the floor.
+
+    python bench/run.py                       # N = 1,000, 10,000 and 100,000
+    python bench/run.py --sizes 1000 --quick  # a smoke run
+
+For each N it builds a text MARC file of N realistic records (the records of
+``../shared/corpus`` in turn, or those of ``samples/`` and ``tests/data/marc``
+on a clone without it), the same records as MARCXML and ISO 2709, and then
+measures, each in its own process:
+
+* the floor: a plain Python loop that only splits the lines into tag and subfields;
+* pymarc parsing the same records as ISO 2709 and as MARCXML (``map_xml``);
+* ``marcconv convert -t FORMAT`` for each writer, with ``--jobs 1`` and ``--jobs 2``;
+* citations: ``-t citation`` for apa and ieee on the first records.
+
+Peak memory is the process's own high-water mark (``VmHWM``).  The table gives
+every figure as a ratio to the floor and is written to ``bench/RESULTS.md``
+with a description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "textmarc"
+DATA = HERE / "data"
+
+#: runs a Python snippet or marcconv and prints its own peak RSS (kB) on stderr at exit
+PEAK = """
+import atexit, sys
+def _peak():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM"):
+                    sys.stderr.write("\\npeak-kB " + line.split()[1] + "\\n")
+    except OSError:
+        import resource
+        sys.stderr.write("\\npeak-kB %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+atexit.register(_peak)
+"""
+
+FLOOR = PEAK + """
+count, previous = 0, None
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        recid, tag, value = line[:9], line[10:15], line[16:]
+        subfields = value.split("$$")
+        if recid != previous:
+            count, previous = count + 1, recid
+print(count)
+"""
+
+PYMARC_ISO = PEAK + """
+import pymarc
+with open(sys.argv[1], "rb") as data:
+    print(sum(1 for record in pymarc.MARCReader(data) if record is not None))
+"""
+
+PYMARC_XML = PEAK + """
+import pymarc
+count = []
+pymarc.map_xml(lambda record: count.append(1), sys.argv[1])
+print(len(count))
+"""
+
+MARCCONV = PEAK + """
+from marcconv.cli import main
+main(sys.argv[1:])
+"""
+
+
+@dataclass
+class Measure:
+    label: str
+    records: int
+    seconds: float
+    peak_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+
+def pool() -> list[list[str]]:
+    """Records as lists of text MARC lines without their record id."""
+    sys.path.insert(0, str(ROOT))
+    from marcconv.crosswalk import to_reference
+    from marcconv.errors import RecordError
+    from marcconv.reading import read_records
+    from marcconv.readers.base import SourceRecord
+
+    paths = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+    if not paths:
+        paths = sorted((ROOT / "samples").glob("palmira.txt")) + sorted(
+            (ROOT / "tests" / "data" / "marc").glob("*.*")
+        )
+    records: list[list[str]] = []
+    for path in paths:
+        if path.suffix == ".md":
+            continue
+        for item in read_records(str(path), "auto", lambda d: None):
+            if not isinstance(item, SourceRecord) or item.failure or item.diagnostics:
+                continue
+            try:
+                to_reference(item)
+            except RecordError:
+                continue
+            records.append(_text_lines(item))
+    return records
+
+
+def _text_lines(item: object) -> list[str]:
+    import io
+
+    from marcconv.writers.marc import TextmarcWriter
+
+    out = io.StringIO()
+    TextmarcWriter(out).write_record(item)  # type: ignore[arg-type]
+    return [line[9:] for line in out.getvalue().splitlines(keepends=True)]
+
+
+def build(n: int, records: list[list[str]]) -> dict[str, Path]:
+    """The N-record inputs: text MARC, MARCXML and ISO 2709 of the same records."""
+    DATA.mkdir(exist_ok=True)
+    files = {kind: DATA / f"records-{n}.{kind}" for kind in ("txt", "xml", "mrc")}
+    if all(p.exists() for p in files.values()):
+        return files
+    with open(files["txt"], "w", encoding="utf-8") as out:
+        for number in range(1, n + 1):
+            recid = f"{number:09d}"
+            out.write("".join(recid + line for line in records[(number - 1) % len(records)]))
+    import pymarc
+
+    from marcconv.reading import read_records
+    from marcconv.readers.base import SourceRecord
+
+    with open(files["mrc"], "wb") as mrc, open(files["xml"], "wb") as xml:
+        xml.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        xml.write(b'<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
+        for item in read_records(str(files["txt"]), "textmarc", lambda d: None):
+            if isinstance(item, SourceRecord):
+                record = pymarc.Record(leader="00000nam a2200000 a 4500")
+                record.fields = [f for f in item.record.fields if not f.tag.isalpha()]
+                mrc.write(record.as_marc())
+                xml.write(pymarc.record_to_xml(record) + b"\n")
+        xml.write(b"</collection>\n")
+    return files
+
+
+def run(label: str, records: int, argv: list[str]) -> Measure:
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr[-2000:]}")
+    peak = done.stderr.rsplit("peak-kB ", 1)
+    peak_mb = int(peak[1].split()[0]) / 1024 if len(peak) == 2 else float("nan")
+    return Measure(label, records, seconds, peak_mb)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo") as info:
+            kb = int(next(line.split()[1] for line in info if line.startswith("MemTotal")))
+            memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()};"
+        f" Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--formats", default="csl-json,bibtex,ris")
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--citations", type=int, default=2000, help="items per citation run")
+    parser.add_argument("--styles", default="apa,ieee")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--quick", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    python = sys.executable
+    records = pool()
+    print(f"{len(records)} distinct source records; {machine()}", flush=True)
+    table: dict[int, list[Measure]] = {}
+    for n in sizes:
+        files = build(n, records)
+        txt = str(files["txt"])
+        rows = [
+            run("floor: split lines (plain Python)", n, [python, "-c", FLOOR, txt]),
+            run("pymarc: ISO 2709", n, [python, "-c", PYMARC_ISO, str(files["mrc"])]),
+            run("pymarc: MARCXML", n, [python, "-c", PYMARC_XML, str(files["xml"])]),
+        ]
+        for fmt in args.formats.split(","):
+            for jobs in args.jobs.split(","):
+                rows.append(
+                    run(
+                        f"marcconv -t {fmt} --jobs {jobs}",
+                        n,
+                        [python, "-c", MARCCONV, "convert", txt, "-t", fmt, "--jobs", jobs,
+                         "-q", "-o", os.devnull],
+                    )
+                )
+        table[n] = rows
+        for row in rows:
+            print(f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.peak_mb:>7.1f} MB",
+                  flush=True)
+    citations = []
+    cite_n = min(args.citations, max(sizes))
+    cite_file = str(build(max(sizes), records)["txt"])
+    head = DATA / f"citations-{cite_n}.txt"
+    with open(cite_file, encoding="utf-8") as src, open(head, "w", encoding="utf-8") as out:
+        for line in src:
+            if int(line[:9]) > cite_n:
+                break
+            out.write(line)
+    for style in args.styles.split(","):
+        for jobs in args.jobs.split(","):
+            row = run(
+                f"marcconv -t citation --style {style} --jobs {jobs}",
+                cite_n,
+                [python, "-c", MARCCONV, "convert", str(head), "-t", "citation", "--style",
+                 style, "--jobs", jobs, "-q", "-o", os.devnull],
+            )
+            citations.append(row)
+            print(f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s"
+                  f" {row.peak_mb:>7.1f} MB", flush=True)
+    report = render(table, citations, len(records))
+    print(report)
+    if not args.quick:
+        Path(args.out).write_text(report, encoding="utf-8")
+
+
+def render(table: dict[int, list[Measure]], citations: list[Measure], distinct: int) -> str:
+    sizes = sorted(table)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}.",
+        f"Input: text MARC records cycling through {distinct} distinct real records;"
+        " the same records as ISO 2709 and MARCXML for pymarc.",
+        "Made by `make bench` (`python bench/run.py`); each figure is one run in its own"
+        " process, start-up included; peak memory is the process's VmHWM.",
+        "",
+        "Records per second (ratio to the floor) and peak memory:",
+        "",
+        "| run | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    labels = [m.label for m in table[sizes[0]]]
+    for position, label in enumerate(labels):
+        cells = []
+        for n in sizes:
+            row, floor = table[n][position], table[n][0]
+            cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.peak_mb:.0f} MB")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if citations:
+        lines += ["", f"Citations ({citations[0].records:,} items):", "",
+                  "| run | items/s | peak memory |", "|---|---|---|"]
+        lines += [f"| {c.label} | {c.rate:,.0f} | {c.peak_mb:.0f} MB |" for c in citations]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
