@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pymarc
 
 from marcconv.crosswalk.rules import Draft, rule_for
@@ -26,7 +24,6 @@ def to_reference(source: SourceRecord) -> Reference:
     if not record.fields:
         raise RecordError("record has no fields", source.record_id)
     draft = Draft(Reference(id=source.record_id))
-    _normalise(record)
     for fld in record.fields:
         rule = rule_for(fld)
         if rule is not None:
@@ -36,16 +33,6 @@ def to_reference(source: SourceRecord) -> Reference:
             Diagnostic(Severity.WARNING, message, source.source, line, source.record_id)
         )
     return _settle(draft, record)
-
-
-def _normalise(record: pymarc.Record) -> None:
-    """Unicode NFC in every subfield (MARC-8 conversions leave combining marks apart)."""
-    for fld in record.fields:
-        subfields = fld.subfields
-        for position, sub in enumerate(subfields):
-            value = sub.value
-            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-                subfields[position] = pymarc.Subfield(sub.code, unicodedata.normalize("NFC", value))
 
 
 def _settle(draft: Draft, record: pymarc.Record) -> Reference:

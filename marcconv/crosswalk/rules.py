@@ -10,6 +10,7 @@ expression, and hands the field to one small function that fills the
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -61,16 +62,46 @@ class Rule:
     apply: Apply
 
 
+def text_of(value: str) -> str:
+    """A subfield value as the model holds text: Unicode NFC, spaces collapsed.
+
+    Every rule reads subfields through this (by :func:`first`, :func:`every`,
+    :func:`by_code`), so MARC-8 conversions with separate combining marks come
+    out composed.
+    """
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return collapse_spaces(value)
+
+
+def every(fld: pymarc.Field, codes: str) -> list[str]:
+    """The non-empty values of the subfields with any of ``codes``, in field order."""
+    found = []
+    for code, value in fld.subfields:
+        if code in codes:
+            text = text_of(value)
+            if text:
+                found.append(text)
+    return found
+
+
 def first(fld: pymarc.Field, code: str) -> str | None:
-    for value in fld.get_subfields(code):
-        value = collapse_spaces(value)
-        if value:
-            return value
+    for sub_code, value in fld.subfields:
+        if sub_code == code:
+            text = text_of(value)
+            if text:
+                return text
     return None
 
 
-def every(fld: pymarc.Field, code: str) -> list[str]:
-    return [v for v in (collapse_spaces(x) for x in fld.get_subfields(code)) if v]
+def by_code(fld: pymarc.Field) -> dict[str, list[str]]:
+    """Every non-empty value, by subfield code, in one pass over the field."""
+    found: dict[str, list[str]] = {}
+    for code, value in fld.subfields:
+        text = text_of(value)
+        if text:
+            found.setdefault(code, []).append(text)
+    return found
 
 
 def _line(fld: pymarc.Field) -> int | None:
@@ -192,21 +223,22 @@ def language_code(fld: pymarc.Field, draft: Draft) -> None:
 # ----------------------------------------------------------------- names
 def person(fld: pymarc.Field, draft: Draft) -> None:
     """100/700: a person; $e/$4 relators decide the role, $u affiliations, $0 ORCID."""
-    heading = first(fld, "a")
-    if not heading:
+    sub = by_code(fld)
+    headings = sub.get("a")
+    if not headings:
         return
     ind1 = (fld.indicators or (" ", " "))[0]
-    role = role_of(every(fld, "e"), every(fld, "4"), "author")
-    orcid = orcid_of(every(fld, "0") + every(fld, "j") + every(fld, "k"))
+    role = role_of(sub.get("e", []), sub.get("4", []), "author")
+    orcid = orcid_of(sub.get("0", []) + sub.get("j", []) + sub.get("k", []))
     draft.add_name(
         fld.tag,
         personal_name(
-            heading,
+            headings[0],
             direct_order=ind1 == "0",
-            titles=every(fld, "c"),
+            titles=sub.get("c", []),
             role=role,
             orcid=orcid,
-            affiliations=tuple(every(fld, "u")),
+            affiliations=tuple(sub.get("u", ())),
         ),
     )
 
@@ -363,9 +395,10 @@ def licence(fld: pymarc.Field, draft: Draft) -> None:
 
 def subject(fld: pymarc.Field, draft: Draft) -> None:
     """600-651 $a with subdivisions $x $y $z, and 653 uncontrolled keywords."""
-    parts = [strip_isbd(v) for code in "axyz" for v in fld.get_subfields(code) if v.strip()]
+    sub = by_code(fld)
+    parts = [strip_isbd(v) for code in "axyz" for v in sub.get(code, ())]
     if fld.tag == "653":
-        values = [strip_isbd(v) for v in fld.get_subfields("a") if v.strip()]
+        values = [strip_isbd(v) for v in sub.get("a", ())]
     else:
         values = [" -- ".join(parts)] if parts else []
     for value in values:
@@ -412,7 +445,7 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
 
 def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
     """856 $u: URL (a doi.org URL gives the DOI); icons ($x icon) are left out."""
-    if any(v.lower() == "icon" for v in fld.get_subfields("x")):
+    if any(v.lower() == "icon" for v in every(fld, "x")):
         return
     for url in every(fld, "u"):
         if "doi.org/" in url:
@@ -484,12 +517,21 @@ def label_of(fld: pymarc.Field) -> str:
     return f"{fld.tag}{ind1.replace(' ', '_') or '_'}{ind2.replace(' ', '_') or '_'}"
 
 
+_RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
+
+
 def rule_for(fld: pymarc.Field) -> Rule | None:
-    candidates = RULES_BY_TAG.get(fld.tag)
-    if not candidates:
-        return None
-    label = label_of(fld)
-    for pattern, rule in candidates:
-        if pattern.fullmatch(label):
-            return rule
-    return None
+    """The rule for a field's label; labels seen before are looked up, not matched."""
+    key = (fld.tag, fld.indicators)
+    try:
+        return _RULE_CACHE[key]
+    except KeyError:
+        pass
+    found = None
+    for pattern, rule in RULES_BY_TAG.get(fld.tag, ()):
+        if pattern.fullmatch(label_of(fld)):
+            found = rule
+            break
+    if len(_RULE_CACHE) < 100_000:  # hostile input with endless labels
+        _RULE_CACHE[key] = found
+    return found

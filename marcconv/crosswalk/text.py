@@ -16,6 +16,10 @@ _SMALL_WORDS = frozenset(
 
 
 def collapse_spaces(text: str) -> str:
+    """One space between words, none at the ends."""
+    # printable text has no white space but the ASCII space (isprintable is fast)
+    if "  " not in text and text.isprintable() and text[:1] != " " and text[-1:] != " ":
+        return text
     return _SPACES.sub(" ", text).strip()
 
 

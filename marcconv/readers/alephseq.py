@@ -25,7 +25,6 @@ from marcconv.readers.base import (
     is_control_tag,
     record_from,
     set_leader,
-    split_dollar_subfields,
 )
 from marcconv.readers.dialects import mixed_dialect_message
 
@@ -51,7 +50,7 @@ def _field(
             number,
         )
         return None
-    return SourceField(tag, number, indicators=indicators, subfields=split_dollar_subfields(data))
+    return SourceField.dollar_field(tag, number, indicators, data)
 
 
 def read_alephseq(

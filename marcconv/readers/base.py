@@ -28,7 +28,7 @@ class SourceField(pymarc.Field):
     Aleph's ``FMT`` as control fields (pymarc treats only ``001``-``009`` so).
     """
 
-    __slots__ = ("line",)
+    __slots__ = ("_raw", "line")
 
     def __init__(
         self,
@@ -42,6 +42,7 @@ class SourceField(pymarc.Field):
         # line, and it would turn a local control field (FMT) into a data field
         self.tag = tag
         self.line = line
+        self._raw: str | None = None
         if data is not None:
             self.control_field = True
             self.data = data
@@ -52,6 +53,36 @@ class SourceField(pymarc.Field):
             self.data = None
             self._indicators = _indicators(indicators or BLANKS)
             self.subfields = subfields if subfields is not None else []
+
+    @classmethod
+    def dollar_field(
+        cls, tag: str, line: int, indicators: tuple[str, str], raw: str
+    ) -> SourceField:
+        """A data field whose ``$$a...$$b...`` text is split only when first used.
+
+        The bibliographic crosswalk never looks at most fields of a large record
+        (references, local fields), so their subfields are never split.
+        """
+        fld = cls(tag, line, indicators, [])
+        fld._raw = raw
+        return fld
+
+    @property
+    def subfields(self) -> list[pymarc.Subfield]:
+        raw = self._raw
+        if raw is not None:
+            self._raw = None
+            _SUBFIELDS.__set__(self, split_dollar_subfields(raw))
+        return _SUBFIELDS.__get__(self)  # type: ignore[no-any-return]
+
+    @subfields.setter
+    def subfields(self, value: list[pymarc.Subfield]) -> None:
+        self._raw = None
+        _SUBFIELDS.__set__(self, value)
+
+
+#: pymarc's own storage of a field's subfields, under the lazy property above
+_SUBFIELDS: Any = pymarc.Field.__dict__["subfields"]
 
 
 BLANKS = (" ", " ")

@@ -22,6 +22,7 @@ and loses line numbers.
 
 from __future__ import annotations
 
+import codecs
 import html.entities
 import re
 from collections.abc import Iterator
@@ -237,6 +238,11 @@ def _parser(source: str, offset: int, head: bytes) -> tuple[expat.XMLParserType,
     declaration = DECLARATION.search(head)
     declared = ENCODING.search(declaration.group(0)) if declaration else None
     encoding = declared.group(1).decode("ascii") if declared else None
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise RefusedXml(f"unknown encoding {encoding!r} in the XML declaration") from None
     parser = expat.ParserCreate(encoding, namespace_separator=" ")
     handler = _Handler(parser, source, offset)
     parser.buffer_text = True
@@ -300,7 +306,11 @@ def read_marcxml(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRe
     if junk:
         yield Diagnostic(Severity.WARNING, "text before the XML document skipped", source, 1)
     repair = _Repairs()
-    parser, handler = _parser(source, offset, block[:4096])
+    try:
+        parser, handler = _parser(source, offset, block[:4096])
+    except RefusedXml as exc:
+        yield Diagnostic(Severity.ERROR, f"MARCXML refused: {exc}", source, offset + 1)
+        return
     try:
         parser.Parse(b"<" + WRAPPER + b">", False)
         for number, piece in _pieces(block, stream, offset):
@@ -311,6 +321,9 @@ def read_marcxml(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRe
         parser.Parse(b"</" + WRAPPER + b">", True)
         yield from handler.done
         yield from repair.report(source)
+    except ValueError as exc:  # a multi-byte encoding expat cannot use
+        yield from handler.done
+        yield Diagnostic(Severity.ERROR, f"MARCXML cannot be read: {exc}", source, offset + 1)
     except (expat.ExpatError, RefusedXml) as exc:
         yield from repair.report(source)
         yield from handler.done

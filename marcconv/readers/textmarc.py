@@ -40,7 +40,6 @@ from marcconv.readers.base import (
     add_field,
     is_control_tag,
     set_leader,
-    split_dollar_subfields,
 )
 
 BLANK_INDICATORS = {"_": " ", " ": " "}
@@ -68,20 +67,6 @@ class _Line:
         self.ind1 = ind1
         self.ind2 = ind2
         self.value = value
-
-
-def _label(line: str) -> tuple[str, str, str, str, str] | None:
-    """Split ``RECID TAG I1I2 VALUE``; None if the line is not a field line."""
-    space = line.find(" ")
-    if space <= 0 or not line[:space].isdigit() or len(line) < space + 6:
-        return None
-    tag = line[space + 1 : space + 4]
-    if not (tag.isascii() and tag.isalnum()):
-        return None
-    rest = line[space + 6 :]
-    if rest and rest[0] != " ":
-        return None
-    return line[:space], tag, line[space + 4], line[space + 5], rest[1:]
 
 
 def _looks_like_field(tag: str, value: str) -> bool:
@@ -141,9 +126,7 @@ def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
             item.number,
         )
         return None
-    return SourceField(
-        tag, item.number, indicators=indicators, subfields=split_dollar_subfields(value)
-    )
+    return SourceField.dollar_field(tag, item.number, indicators, value)
 
 
 def _build(lines: list[_Line], source: str) -> SourceRecord:
@@ -160,42 +143,76 @@ def _build(lines: list[_Line], source: str) -> SourceRecord:
     return out
 
 
+class _Assembler:
+    """Gathers field lines into records; a record is complete when the id changes."""
+
+    __slots__ = ("collapsed", "current", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.current: list[_Line] = []
+        # Is the input in the collapsed form?  Its first field line says so; a line
+        # of the one-field-per-line form is split only if it repeats its own id.
+        self.collapsed: bool | None = None
+
+    def add(self, pending: _Line) -> list[SourceRecord]:
+        """Take a finished field line; return the records it completes."""
+        if self.collapsed is None:
+            pattern = _collapsed_pattern(len(pending.recid))
+            self.collapsed = pattern.search(pending.value) is not None
+        split = self.collapsed or f" {pending.recid} " in pending.value
+        done = []
+        for item in _split_collapsed(pending) if split else (pending,):
+            if self.current and item.recid != self.current[0].recid:
+                done.append(self.flush())
+            if len(self.current) <= MAX_FIELDS:  # one more than the limit marks the record
+                self.current.append(item)
+        return done
+
+    def complete_before(self, recid: str) -> SourceRecord | None:
+        """The record in hand, if a line with ``recid`` cannot belong to it."""
+        if self.current and recid != self.current[0].recid:
+            return self.flush()
+        return None
+
+    def flush(self) -> SourceRecord:
+        record, self.current = _build(self.current, self.source), []
+        return record
+
+
 def read_textmarc(
-    lines: Iterable[str], source: str = "<stdin>"
+    lines: Iterable[str], source: str = "<stdin>", first_line: int = 1
 ) -> Iterator[SourceRecord | Diagnostic]:
-    """Yield one :class:`SourceRecord` per run of lines with the same record id."""
-    current: list[_Line] = []
+    """Yield one :class:`SourceRecord` per run of lines with the same record id.
+
+    ``first_line`` numbers the first of ``lines`` (a batch cut from a longer input).
+    """
+    records = _Assembler(source)
     pending: _Line | None = None
-
-    def flush_pending() -> Iterator[SourceRecord | Diagnostic]:
-        nonlocal current
-        assert pending is not None
-        for item in _split_collapsed(pending):
-            if current and item.recid != current[0].recid:
-                yield _build(current, source)
-                current = []
-            if len(current) <= MAX_FIELDS:  # one more than the limit marks the record
-                current.append(item)
-
-    number = 0
-    for number, raw in enumerate(lines, 1):
+    number = first_line - 1
+    for raw in lines:
+        number += 1
         line = raw.rstrip("\r\n")
-        if number == 1 and line.startswith("\ufeff"):
+        if number == first_line and line.startswith("\ufeff"):
             line = line[1:]
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        label = _label(line)
-        if label is not None:
-            recid, tag, ind1, ind2, value = label
-            same_record = pending is not None and recid == pending.recid
-            if same_record or pending is None or _looks_like_field(tag, value):
-                if pending is not None:
-                    yield from flush_pending()
-                if current and recid != current[0].recid:
-                    yield _build(current, source)  # complete: no line can join it now
-                    current = []
-                pending = _Line(number, recid, tag, ind1, ind2, value)
-                continue
+        # the label, inline (this loop runs once per input line): RECID TAG I1I2 VALUE
+        space = line.find(" ")
+        recid = line[:space]
+        if space > 0 and recid.isdigit() and len(line) >= space + 6:
+            tag = line[space + 1 : space + 4]
+            end = space + 6
+            if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):
+                value = line[end + 1 :]
+                if pending is None or recid == pending.recid or _looks_like_field(tag, value):
+                    if pending is not None:
+                        yield from records.add(pending)
+                    done = records.complete_before(recid)
+                    if done is not None:
+                        yield done  # complete: no later line can join it
+                    pending = _Line(number, recid, tag, line[space + 4], line[space + 5], value)
+                    continue
         if pending is None:
             yield Diagnostic(
                 Severity.WARNING,
@@ -206,6 +223,6 @@ def read_textmarc(
             continue
         pending.value = f"{pending.value} {line.strip()}"
     if pending is not None:
-        yield from flush_pending()
-    if current:
-        yield _build(current, source)
+        yield from records.add(pending)
+    if records.current:
+        yield records.flush()
