@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
 import click
 
-from marcconv import __version__, registry
+from marcconv import __version__, parallel, registry
 from marcconv.errors import Diagnostic, MarcconvError, Severity
 from marcconv.inputs import STDIN, check_encoding, display_name
 from marcconv.keys import DEFAULT_PATTERN, KeyMaker
 from marcconv.outputs import open_output
 from marcconv.pipeline import Pipeline, StrictStop, Tally
-from marcconv.reading import detect_path, read_records
+from marcconv.readers.base import takes_bytes
+from marcconv.reading import detect_path, opened, read_records
 from marcconv.writers.base import WriterOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -120,6 +124,14 @@ def cli() -> None:
 @click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: one per core); output is identical to --jobs 1.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first record that cannot be converted.")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only, not warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which input format was detected.")
@@ -140,6 +152,7 @@ def convert(
     unicode: bool,
     key_pattern: str,
     encoding: str,
+    jobs: int,
     strict: bool,
     quiet: bool,
     verbose: bool,
@@ -175,8 +188,15 @@ def convert(
                 writer, keys, reporter, strict, _progress if show_progress else None, tally
             )
             announce = _announce if verbose else None
+            workers = jobs or os.cpu_count() or 1
+            job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
             for path in inputs or (STDIN,):
-                pipeline.run(read_records(path, source_format, pipeline.note, encoding, announce))
+                if workers == 1:
+                    pipeline.run(
+                        read_records(path, source_format, pipeline.note, encoding, announce)
+                    )
+                else:
+                    _convert_input(pipeline, path, source_format, encoding, announce, workers, job)
             writer.close()
             if show_progress and tally.read >= 1000:
                 click.echo("\r", err=True, nl=False)
@@ -189,6 +209,33 @@ def convert(
     if tally.failed or (tally.warnings and not quiet) or verbose:
         click.echo(tally.summary(), err=True)
     sys.exit(EXIT_SOME_FAILED if tally.failed else EXIT_OK)
+
+
+def _convert_input(
+    pipeline: Pipeline,
+    path: str,
+    source_format: str,
+    encoding: str,
+    announce: Callable[[str], None] | None,
+    workers: int,
+    job: parallel.Job,
+) -> None:
+    """One input on ``workers`` processes when its format allows, else in this one."""
+    with opened(path, source_format, announce) as source:
+        if source.format is None:
+            return
+        if not parallel.can_run(source.format, pipeline.writer):
+            reader = registry.reader_function(source.format)
+            if takes_bytes(reader):
+                pipeline.run(reader(source.stream, source.name))
+            else:
+                pipeline.run(reader(source.lines(pipeline.note, encoding), source.name))
+            return
+        notes: list[Diagnostic] = []
+        batches = parallel.BATCHERS[source.format](
+            source.lines(notes.append, encoding), source.name, notes
+        )
+        parallel.run(pipeline, batches, workers, replace(job, source_format=source.format))
 
 
 def _announce(message: str) -> None:

@@ -78,9 +78,15 @@ class KeyMaker:
         self._next_suffix: dict[str, int] = {}
 
     def key_for(self, ref: Reference) -> str:
+        return self.unique(self.base_for(ref))
+
+    def base_for(self, ref: Reference) -> str:
+        """The key the pattern gives ``ref``, before it is made unique in the run."""
         base = _NOT_KEY.sub("", self.pattern.format(**key_parts(ref)).lower())
-        if not base:
-            base = "ref" + ascii_fold(ref.source_record or ref.id)
+        return base or "ref" + ascii_fold(ref.source_record or ref.id)
+
+    def unique(self, base: str) -> str:
+        """``base``, or ``base`` + a, b, c... if the run has given it already."""
         key = base
         n = self._next_suffix.get(base, 0)  # resume: many equal bases stay linear
         while key in self._given:

@@ -34,6 +34,25 @@ class Tally:
         return bool(self.skipped or self.errors)
 
 
+@dataclass(slots=True)
+class Entry:
+    """One record converted in a worker process: rendered text or the reason it was not.
+
+    An entry with neither text nor error carries diagnostics outside any record.
+    """
+
+    diagnostics: list[Diagnostic]
+    text: str | None = None  # rendered, with the placeholder where the key goes
+    key_base: str = ""
+    error: Diagnostic | None = None
+
+
+def skip_error(item: SourceRecord, exc: RecordError) -> Diagnostic:
+    return Diagnostic(
+        Severity.ERROR, f"{exc}; record skipped", item.source, item.line, item.record_id
+    )
+
+
 class StrictStop(MarcconvError):
     """--strict: the first error ends the run."""
 
@@ -46,6 +65,7 @@ class Pipeline:
     strict: bool = False
     progress: Callable[[int], None] | None = None
     tally: Tally = field(default_factory=Tally)
+    placeholder: str | None = None  # --jobs: stands for the key in rendered items
 
     def _report(self, diagnostic: Diagnostic, in_record: bool = True) -> None:
         if diagnostic.severity is Severity.WARNING:
@@ -72,6 +92,28 @@ class Pipeline:
             if self.progress is not None and tally.read % 1000 == 0:
                 self.progress(tally.read)
 
+    def take(self, entries: Iterable[Entry]) -> None:
+        """Account for records converted elsewhere (``--jobs``), in input order."""
+        tally = self.tally
+        for entry in entries:
+            if entry.error is None and entry.text is None:  # a problem outside any record
+                for diagnostic in entry.diagnostics:
+                    self._report(diagnostic, in_record=False)
+                continue
+            tally.read += 1
+            self._report_all(entry.diagnostics)
+            if entry.error is not None:
+                tally.skipped += 1
+                self._report(entry.error)
+            else:
+                assert entry.text is not None and self.placeholder is not None
+                assert isinstance(self.writer, Writer)
+                key = self.keys.unique(entry.key_base)
+                self.writer.emit(entry.text.replace(self.placeholder, key, 1))
+                tally.written += 1
+            if self.progress is not None and tally.read % 1000 == 0:
+                self.progress(tally.read)
+
     def _convert(self, item: SourceRecord) -> None:
         try:
             if item.failure is not None:
@@ -85,11 +127,7 @@ class Pipeline:
         except RecordError as exc:
             self._report_all(item.diagnostics)  # what made the record unusable comes first
             self.tally.skipped += 1
-            self._report(
-                Diagnostic(
-                    Severity.ERROR, f"{exc}; record skipped", item.source, item.line, item.record_id
-                )
-            )
+            self._report(skip_error(item, exc))
             return
         self._report_all(item.diagnostics)
         ref.id = self.keys.key_for(ref)

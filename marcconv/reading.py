@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from marcconv import registry
@@ -42,14 +44,30 @@ def detect_path(path: str) -> tuple[Detection, bytes]:
     return detect(head, _name_hint(path)), head
 
 
-def read_records(
-    path: str,
-    source_format: str,
-    report: Callable[[Diagnostic], None],
-    encoding: str = "utf-8",
-    announce: Callable[[str], None] | None = None,
-) -> Iterator[SourceRecord | Diagnostic]:
-    """Every record (and bare diagnostic) of one input, read lazily.
+@dataclass(slots=True)
+class Input:
+    """An opened input: its display name, its serialisation, its bytes."""
+
+    name: str
+    format: str | None  # None: an empty input of unknown format
+    stream: BinaryIO
+
+    def lines(self, report: Callable[[Diagnostic], None], encoding: str) -> Iterator[str]:
+        """Decoded lines; a device error or a corrupt .gz is a :class:`MarcconvError`."""
+        try:
+            yield from read_lines(self.stream, self.name, report, encoding)
+        except READ_ERRORS as exc:
+            raise MarcconvError(f"cannot read {self.name}: {exc}") from None
+
+
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+@contextmanager
+def opened(
+    path: str, source_format: str, announce: Callable[[str], None] | None = None
+) -> Iterator[Input]:
+    """Open ``path`` (``-``: standard input), decompress gzip, detect the format.
 
     ``source_format`` ``auto`` looks at the input; ``announce`` hears what was found.
     """
@@ -60,26 +78,38 @@ def read_records(
             head, stream = _peek_through_gzip(raw)
         except (OSError, EOFError) as exc:
             raise MarcconvError(f"cannot read {name}: {exc}") from None
-        chosen = source_format
+        chosen: str | None = source_format
         if chosen == registry.AUTO:
             found = detect(head, _name_hint(path))
-            if found.format is None:
-                if not head.strip():
-                    return  # an empty input holds no records
+            if found.format is None and head.strip():
                 raise MarcconvError(
                     f"cannot tell the input format of {name}: {found.reason}; name it with -f"
                 )
             chosen = found.format
-            if announce is not None:
+            if announce is not None and chosen is not None:
                 announce(f"{name}: {DIALECT_NAMES.get(chosen, chosen)} ({found.reason})")
-        reader = registry.reader_function(chosen)
-        try:
-            if takes_bytes(reader):
-                yield from reader(stream, name)
-            else:
-                yield from reader(read_lines(stream, name, report, encoding), name)
-        except (OSError, EOFError, zlib.error) as exc:  # a device error, a corrupt .gz
-            raise MarcconvError(f"cannot read {name}: {exc}") from None
+        yield Input(name, chosen, stream)
     finally:
         if path != STDIN:
             raw.close()
+
+
+def read_records(
+    path: str,
+    source_format: str,
+    report: Callable[[Diagnostic], None],
+    encoding: str = "utf-8",
+    announce: Callable[[str], None] | None = None,
+) -> Iterator[SourceRecord | Diagnostic]:
+    """Every record (and bare diagnostic) of one input, read lazily."""
+    with opened(path, source_format, announce) as source:
+        if source.format is None:
+            return  # an empty input holds no records
+        reader = registry.reader_function(source.format)
+        if not takes_bytes(reader):
+            yield from reader(source.lines(report, encoding), source.name)
+            return
+        try:
+            yield from reader(source.stream, source.name)
+        except READ_ERRORS as exc:  # a device error, a corrupt .gz
+            raise MarcconvError(f"cannot read {source.name}: {exc}") from None

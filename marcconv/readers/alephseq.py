@@ -54,11 +54,14 @@ def _field(
 
 
 def read_alephseq(
-    lines: Iterable[str], source: str = "<stdin>"
+    lines: Iterable[str], source: str = "<stdin>", first_line: int = 1
 ) -> Iterator[SourceRecord | Diagnostic]:
-    """Yield one :class:`SourceRecord` per system number (or per ``FMT`` line)."""
+    """Yield one :class:`SourceRecord` per system number (or per ``FMT`` line).
+
+    ``first_line`` numbers the first of ``lines`` (a batch cut from a longer input).
+    """
     current: SourceRecord | None = None
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(lines, first_line):
         line = raw.rstrip("\r\n")
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]

@@ -143,6 +143,25 @@ def _build(lines: list[_Line], source: str) -> SourceRecord:
     return out
 
 
+def is_collapsed(recid: str, value: str) -> bool:
+    """Does the first field line of an input hold further fields (the collapsed form)?"""
+    return _collapsed_pattern(len(recid)).search(value) is not None
+
+
+def label_of_line(line: str) -> tuple[str, str, str] | None:
+    """(record id, tag, value) of a line that starts a field, else None."""
+    space = line.find(" ")
+    recid = line[:space]
+    if space > 0 and recid.isdigit() and len(line) >= space + 6:
+        tag = line[space + 1 : space + 4]
+        end = space + 6
+        if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):
+            value = line[end + 1 :].rstrip("\r\n")
+            if _looks_like_field(tag, value):
+                return recid, tag, value
+    return None
+
+
 class _Assembler:
     """Gathers field lines into records; a record is complete when the id changes."""
 
@@ -158,8 +177,7 @@ class _Assembler:
     def add(self, pending: _Line) -> list[SourceRecord]:
         """Take a finished field line; return the records it completes."""
         if self.collapsed is None:
-            pattern = _collapsed_pattern(len(pending.recid))
-            self.collapsed = pattern.search(pending.value) is not None
+            self.collapsed = is_collapsed(pending.recid, pending.value)
         split = self.collapsed or f" {pending.recid} " in pending.value
         done = []
         for item in _split_collapsed(pending) if split else (pending,):
@@ -181,19 +199,24 @@ class _Assembler:
 
 
 def read_textmarc(
-    lines: Iterable[str], source: str = "<stdin>", first_line: int = 1
+    lines: Iterable[str],
+    source: str = "<stdin>",
+    first_line: int = 1,
+    collapsed: bool | None = None,
 ) -> Iterator[SourceRecord | Diagnostic]:
     """Yield one :class:`SourceRecord` per run of lines with the same record id.
 
-    ``first_line`` numbers the first of ``lines`` (a batch cut from a longer input).
+    For a batch cut from a longer input, ``first_line`` numbers its first line and
+    ``collapsed`` passes on what the input's first line said (see :func:`is_collapsed`).
     """
     records = _Assembler(source)
+    records.collapsed = collapsed
     pending: _Line | None = None
     number = first_line - 1
     for raw in lines:
         number += 1
         line = raw.rstrip("\r\n")
-        if number == first_line and line.startswith("\ufeff"):
+        if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         if not line or line.isspace():
             continue

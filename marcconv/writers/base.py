@@ -26,18 +26,40 @@ class Writer(ABC):
     A writer receives only :class:`Reference` objects, never MARC.  ``write`` is
     called once per reference in input order and ``close`` once at the end; a
     writer that needs the whole set (a sorted bibliography) keeps it until then.
+
+    A writer whose items do not depend on each other implements :meth:`render`
+    (one item as text) and sets :attr:`opening` and :attr:`separator`; it then
+    works with ``--jobs``, where items are rendered in other processes and only
+    :meth:`emit` runs here.
     """
 
     name: ClassVar[str]
     extension: ClassVar[str]
+    opening: ClassVar[str] = ""  # before the first item
+    separator: ClassVar[str] = ""  # between two items
 
     def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
         self.out = out
         self.options = options or WriterOptions()
+        self.count = 0
 
-    @abstractmethod
+    @property
+    def renders_items(self) -> bool:
+        return type(self).render is not Writer.render
+
     def write(self, ref: Reference) -> None:
         """Write one reference."""
+        self.emit(self.render(ref))
+
+    def render(self, ref: Reference) -> str:
+        """One reference as text, independent of the others."""
+        raise NotImplementedError(f"{type(self).__name__} writes only whole sets")
+
+    def emit(self, text: str) -> None:
+        """Write one rendered item, with what goes before it."""
+        self.out.write(self.separator if self.count else self.opening)
+        self.out.write(text)
+        self.count += 1
 
     def close(self) -> None:  # noqa: B027 - most writers need no closing step
         """Finish the output (closing brackets, a sorted bibliography...)."""

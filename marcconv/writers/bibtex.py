@@ -143,16 +143,13 @@ class BibtexWriter(Writer):
     name = "bibtex"
     extension = ".bib"
 
+    separator = "\n"
     _format: BibtexFormat | None = None
-    _count = 0
 
-    def write(self, ref: Reference) -> None:
+    def render(self, ref: Reference) -> str:
         if self._format is None:
             self._format = BibtexFormat()  # type: ignore[no-untyped-call]
             self._format.indent = "  "
             self._format.block_separator = "\n"
         entry = to_entry(ref, self.options.unicode)
-        if self._count:
-            self.out.write("\n")
-        self.out.write(write_string(Library([entry]), unparse_stack=[], bibtex_format=self._format))
-        self._count += 1
+        return str(write_string(Library([entry]), unparse_stack=[], bibtex_format=self._format))

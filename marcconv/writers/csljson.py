@@ -102,13 +102,11 @@ class CslJsonWriter(Writer):
     name = "csl-json"
     extension = ".json"
 
-    _count = 0
+    opening = "[\n  "
+    separator = ",\n  "
 
-    def write(self, ref: Reference) -> None:
-        text = json.dumps(to_csl(ref), ensure_ascii=False, indent=2)
-        self.out.write("[\n  " if self._count == 0 else ",\n  ")
-        self.out.write(text.replace("\n", "\n  "))
-        self._count += 1
+    def render(self, ref: Reference) -> str:
+        return json.dumps(to_csl(ref), ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
     def close(self) -> None:
-        self.out.write("[]\n" if self._count == 0 else "\n]\n")
+        self.out.write("[]\n" if self.count == 0 else "\n]\n")

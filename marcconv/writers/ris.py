@@ -100,10 +100,7 @@ class RisWriter(Writer):
     name = "ris"
     extension = ".ris"
 
-    _count = 0
+    separator = "\n"
 
-    def write(self, ref: Reference) -> None:
-        if self._count:
-            self.out.write("\n")
-        self.out.write(to_ris(ref))
-        self._count += 1
+    def render(self, ref: Reference) -> str:
+        return to_ris(ref)

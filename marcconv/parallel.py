@@ -1,0 +1,209 @@
+"""``--jobs N``: records converted in worker processes, written in input order.
+
+The main process only decodes lines and cuts them into batches where a record
+certainly ends (a new record id; see :func:`textmarc_batches`); each worker reads
+its batch with the ordinary reader, converts and renders every record with a
+placeholder for the citation key, and the main process gives the keys in input
+order and writes.  The output is byte for byte that of ``--jobs 1``.  At most
+``2 × N`` batches are in flight, so memory stays flat whatever the input size.
+
+Inputs in other serialisations, and writers that need the whole set (citations)
+or number records as they go (text MARC, Aleph), run in one process.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import secrets
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from marcconv import registry
+from marcconv.crosswalk import to_reference
+from marcconv.errors import Diagnostic, RecordError
+from marcconv.keys import KeyMaker
+from marcconv.pipeline import Entry, Pipeline, skip_error
+from marcconv.readers.alephseq import ALEPH_LINE
+from marcconv.readers.base import SourceRecord
+from marcconv.readers.textmarc import _collapsed_pattern, is_collapsed, label_of_line
+from marcconv.writers.base import Writer, WriterOptions
+
+#: lines per batch: about a hundred records of a large repository dump
+BATCH_LINES = 5000
+#: the formats whose input can be cut into batches of lines
+BATCHED_FORMATS = ("textmarc", "alephseq")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every worker is set up with."""
+
+    writer: str
+    options: WriterOptions
+    key_pattern: str
+    source_format: str
+    placeholder: str
+
+
+@dataclass(slots=True)
+class Batch:
+    source: str
+    first_line: int
+    lines: list[str]
+    collapsed: bool | None = None
+    notes: list[Diagnostic] = field(default_factory=list)  # found while decoding
+
+
+def new_placeholder() -> str:
+    """A token no record can contain, standing for the key until the main process knows it."""
+    return "zzmarcconvkey" + secrets.token_hex(8)
+
+
+def textmarc_batches(
+    lines: Iterable[str], source: str, notes: list[Diagnostic], size: int | None = None
+) -> Iterator[Batch]:
+    """Cut text MARC lines before a line that starts a new record for certain.
+
+    That is a field line whose id differs from the previous field line's, when
+    nothing since that line could be split as the collapsed form (whose pieces may
+    carry other ids).  A collapsed input is never cut.
+    """
+    size = size or BATCH_LINES
+    batch = Batch(source, 1, [])
+    previous: str | None = None
+    first_value: str | None = None  # the input's first field, continuations included
+    splittable = False
+    for number, line in enumerate(lines, 1):
+        label = label_of_line(line)
+        if label is not None:
+            recid, _tag, value = label
+            if previous is not None and batch.collapsed is None:
+                assert first_value is not None
+                batch.collapsed = is_collapsed(previous, first_value)
+            if (
+                len(batch.lines) >= size
+                and recid != previous
+                and not splittable
+                and batch.collapsed is False
+            ):
+                _hand_over(notes, batch, number)
+                yield batch
+                batch = Batch(source, number, [], False)
+            if first_value is None:
+                first_value = value
+            previous = recid
+            splittable = len(batch.lines) >= size - 1 and _splittable(recid, value)
+        else:
+            if first_value is not None and previous is not None and batch.collapsed is None:
+                first_value = f"{first_value} {line.strip()}"
+            if len(batch.lines) >= size - 1 and previous is not None:
+                splittable = splittable or _splittable(previous, line)
+        batch.lines.append(line)
+    if batch.lines or notes:
+        batch.notes = list(notes)
+        yield batch
+
+
+def _hand_over(notes: list[Diagnostic], batch: Batch, next_line: int) -> None:
+    """Give ``batch`` the decoding notes of its own lines (not of the next batch's first)."""
+    batch.notes = [d for d in notes if d.line is None or d.line < next_line]
+    notes[:] = [d for d in notes if d.line is not None and d.line >= next_line]
+
+
+def _splittable(recid: str, text: str) -> bool:
+    return _collapsed_pattern(len(recid)).search(text) is not None
+
+
+def alephseq_batches(
+    lines: Iterable[str], source: str, notes: list[Diagnostic], size: int | None = None
+) -> Iterator[Batch]:
+    """Cut Aleph sequential lines where the system number changes."""
+    size = size or BATCH_LINES
+    batch = Batch(source, 1, [])
+    previous: str | None = None
+    for number, line in enumerate(lines, 1):
+        match = ALEPH_LINE.match(line)
+        if match is not None:
+            sysno = match.group(1)
+            if len(batch.lines) >= size and previous is not None and sysno != previous:
+                _hand_over(notes, batch, number)
+                yield batch
+                batch = Batch(source, number, [])
+            previous = sysno
+        batch.lines.append(line)
+    if batch.lines or notes:
+        batch.notes = list(notes)
+        yield batch
+
+
+BATCHERS: dict[str, Callable[[Iterable[str], str, list[Diagnostic]], Iterator[Batch]]] = {
+    "textmarc": textmarc_batches,
+    "alephseq": alephseq_batches,
+}
+
+# ----------------------------------------------------------------------- workers
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(job: Job) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _WORKER["job"] = job
+    _WORKER["writer"] = registry.writer_class(job.writer)(io.StringIO(), job.options)
+    _WORKER["keys"] = KeyMaker(job.key_pattern)
+    _WORKER["reader"] = registry.reader_function(job.source_format)
+
+
+def convert_batch(batch: Batch) -> list[Entry]:
+    """Read, convert and render one batch (in a worker process)."""
+    job: Job = _WORKER["job"]
+    writer: Writer = _WORKER["writer"]
+    keys: KeyMaker = _WORKER["keys"]
+    reader = _WORKER["reader"]
+    if job.source_format == "textmarc":
+        items = reader(batch.lines, batch.source, batch.first_line, batch.collapsed)
+    else:
+        items = reader(batch.lines, batch.source, batch.first_line)
+    entries = [Entry(batch.notes)] if batch.notes else []
+    for item in items:
+        if isinstance(item, Diagnostic):
+            entries.append(Entry([item]))
+            continue
+        entries.append(_convert(item, writer, keys, job.placeholder))
+    return entries
+
+
+def _convert(item: SourceRecord, writer: Writer, keys: KeyMaker, placeholder: str) -> Entry:
+    try:
+        if item.failure is not None:
+            raise RecordError(item.failure, item.record_id)
+        ref = to_reference(item)
+    except RecordError as exc:
+        return Entry(item.diagnostics, error=skip_error(item, exc))
+    base = keys.base_for(ref)
+    ref.id = placeholder
+    return Entry(item.diagnostics, writer.render(ref), base)
+
+
+# ----------------------------------------------------------------------- main side
+def can_run(source_format: str, writer: Any) -> bool:
+    return source_format in BATCHED_FORMATS and isinstance(writer, Writer) and writer.renders_items
+
+
+def run(pipeline: Pipeline, batches: Iterable[Batch], jobs: int, job: Job) -> None:
+    """Convert ``batches`` on ``jobs`` processes; results are taken in input order."""
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
+    pipeline.placeholder = job.placeholder
+    with context.Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
+        in_flight: deque[Any] = deque()
+        for batch in batches:
+            in_flight.append(pool.apply_async(convert_batch, (batch,)))
+            if len(in_flight) >= 2 * jobs:
+                pipeline.take(in_flight.popleft().get())
+        while in_flight:
+            pipeline.take(in_flight.popleft().get())
