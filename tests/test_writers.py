@@ -9,12 +9,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bibtexparser.entrypoint import parse_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marcconv.keys import KeyMaker, ascii_fold
 from marcconv.model import Date, Name, Reference
 from marcconv.writers.bibtex import BibtexWriter, to_entry
 from marcconv.writers.csljson import CslJsonWriter, to_csl
-from marcconv.writers.latex import escape, protect_title
+from marcconv.writers.latex import escape, escape_with_pylatexenc, protect_title
 from marcconv.writers.ris import to_ris
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text(encoding="utf-8"))
@@ -155,3 +157,9 @@ def test_key_pattern_is_checked() -> None:
 def test_ascii_fold() -> None:
     assert ascii_fold("del Barco Berrón") == "delbarcoberron"
     assert ascii_fold("Øvergaard") == "overgaard"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=40))
+def test_latex_escape_table_equals_pylatexenc(text: str) -> None:
+    assert escape(text) == escape_with_pylatexenc(text)

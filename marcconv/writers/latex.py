@@ -76,10 +76,35 @@ def _encoder() -> UnicodeToLatexEncoder:
     )
 
 
+class _LatexTable(dict[int, str]):
+    """Character → LaTeX, asked of pylatexenc once per character and then remembered.
+
+    With ``braces-all`` every replacement stands in its own braces, so pylatexenc's
+    output for a text is the concatenation of its output for each character, and
+    ``str.translate`` over this table gives it at C speed.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = str(_encoder().unicode_to_latex(chr(code)))
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_LATEX = _LatexTable()
+
+
 def escape(text: str, unicode: bool = False) -> str:
     """``text`` made safe for a BibTeX field value (braces balanced, no commands)."""
     if unicode:
         return text.translate(ASCII_SPECIALS)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_LATEX)
+
+
+def escape_with_pylatexenc(text: str) -> str:
+    """The same as :func:`escape`, one call to pylatexenc per text (for tests)."""
     return str(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text)))
 
 
