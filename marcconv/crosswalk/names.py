@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from marcconv.crosswalk.text import collapse_spaces, strip_isbd
+from marcconv.crosswalk.text import strip_isbd
 from marcconv.model import Name
 
 # MARC relator codes ($4) → CSL name variables
@@ -80,7 +80,9 @@ def personal_name(
     Berrón" → particle "del"); a heading in direct order (first indicator 0,
     "Plato") or without a comma is kept whole.
     """
-    text = _LIFE_DATES.sub("", strip_isbd(collapse_spaces(heading)))
+    text = strip_isbd(heading)
+    if text[-1:].isdigit() or text[-1:] in ("-", "?", "."):  # "Smith, John, 1900-1990"
+        text = _LIFE_DATES.sub("", text)
     text = text.rstrip(",")
     suffix = next((t for t in (titles or []) if _SUFFIX.match(strip_isbd(t))), None)
     if suffix:

@@ -7,6 +7,7 @@ import re
 # ISBD punctuation that ends a subfield: " /", " :", " ;", " =", ",", and a final "."
 _TRAILING_ISBD = re.compile(r"\s*[/:;=,]+\s*$")
 _SPACES = re.compile(r"\s+")
+_ISBD_ENDINGS = frozenset("/:;=,.")
 _SMALL_WORDS = frozenset(
     "a an and as at but by de del der des di "
     "du e el en et for from in into la le les "
@@ -30,6 +31,8 @@ def strip_isbd(text: str) -> str:
     keeps its period (an abbreviation), ``"Cancer."`` loses it.
     """
     text = collapse_spaces(text)
+    if text[-1:] not in _ISBD_ENDINGS:  # most values end in a letter: nothing to strip
+        return text
     while True:
         cleaned = _TRAILING_ISBD.sub("", text)
         if cleaned.endswith(".") and not cleaned.endswith("...") and not _is_abbreviation(cleaned):
