@@ -2,6 +2,8 @@
 #   make demo   convert every file in samples/ to every format under build/demo/
 #   make test   ruff, mypy and the whole pytest suite
 #   make fuzz   the hostile-input fuzz test with many more examples
+#   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
+#   make docs   regenerate docs/mapping.md from the mapping tables
 #   make golden regenerate the golden files (review the diff before committing)
 
 PYTHON    ?= python3
@@ -14,7 +16,7 @@ CONFORMANCE := ../shared/conformance
 
 FUZZ_EXAMPLES ?= 3000
 
-.PHONY: demo test lint fuzz golden conformance-setup clean
+.PHONY: demo test lint fuzz bench docs golden conformance-setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +59,13 @@ test: lint conformance-setup
 
 fuzz: $(VENV)/.installed-test
 	MARCCONV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_hostile.py -k fuzzed
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+docs: $(VENV)/.installed
+	@mkdir -p docs
+	$(BIN)/marcconv mapping > docs/mapping.md
 
 golden: $(VENV)/.installed-test
 	$(BIN)/pytest -q tests/test_golden.py --accept

@@ -266,6 +266,18 @@ def detect(inputs: tuple[str, ...]) -> None:
 
 
 @cli.command()
+def mapping() -> None:
+    """Print the MARC 21 → CSL-JSON / BibTeX / RIS mapping as a Markdown table.
+
+    Made from the crosswalk's rule table and by probing each writer, so it always
+    says what this version does (docs/mapping.md is this output).
+    """
+    from marcconv.mapping_doc import render
+
+    click.echo(render(), nl=False)
+
+
+@cli.command()
 def formats() -> None:
     """List input and output formats, including those added by plugins."""
     for title, table in (

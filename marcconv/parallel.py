@@ -70,42 +70,44 @@ def textmarc_batches(
 
     That is a field line whose id differs from the previous field line's, when
     nothing since that line could be split as the collapsed form (whose pieces may
-    carry other ids).  A collapsed input is never cut.
+    carry other ids).  A collapsed input is never cut.  Lines are only looked at
+    once a batch is full, so this costs the main process next to nothing.
     """
     size = size or BATCH_LINES
     batch = Batch(source, 1, [])
-    previous: str | None = None
-    first_value: str | None = None  # the input's first field, continuations included
-    splittable = False
+    first: tuple[str, str] | None = None  # the input's first field: id, value
     for number, line in enumerate(lines, 1):
-        label = label_of_line(line)
-        if label is not None:
-            recid, _tag, value = label
-            if previous is not None and batch.collapsed is None:
-                assert first_value is not None
-                batch.collapsed = is_collapsed(previous, first_value)
-            if (
-                len(batch.lines) >= size
-                and recid != previous
-                and not splittable
-                and batch.collapsed is False
-            ):
+        if batch.collapsed is None:  # until the input's first field is complete
+            label = label_of_line(line)
+            if label is None:
+                if first is not None:
+                    first = (first[0], f"{first[1]} {line.strip()}")
+            elif first is None:
+                first = (label[0], label[2])
+            else:
+                batch.collapsed = is_collapsed(*first)
+        elif len(batch.lines) >= size and not batch.collapsed:
+            label = label_of_line(line)
+            if label is not None and _starts_record(batch.lines, label[0]):
                 _hand_over(notes, batch, number)
                 yield batch
                 batch = Batch(source, number, [], False)
-            if first_value is None:
-                first_value = value
-            previous = recid
-            splittable = len(batch.lines) >= size - 1 and _splittable(recid, value)
-        else:
-            if first_value is not None and previous is not None and batch.collapsed is None:
-                first_value = f"{first_value} {line.strip()}"
-            if len(batch.lines) >= size - 1 and previous is not None:
-                splittable = splittable or _splittable(previous, line)
         batch.lines.append(line)
     if batch.lines or notes:
         batch.notes = list(notes)
         yield batch
+
+
+def _starts_record(lines: list[str], recid: str) -> bool:
+    """Does a field line with ``recid`` after ``lines`` start a record for certain?"""
+    for back in range(len(lines) - 1, -1, -1):
+        label = label_of_line(lines[back])
+        if label is not None:
+            previous = label[0]
+            return recid != previous and not any(
+                _splittable(previous, text) for text in lines[back:]
+            )
+    return False
 
 
 def _hand_over(notes: list[Diagnostic], batch: Batch, next_line: int) -> None:

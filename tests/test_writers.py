@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from marcconv.keys import KeyMaker, ascii_fold
 from marcconv.model import Date, Name, Reference
+from marcconv.writers.base import WriterOptions
 from marcconv.writers.bibtex import BibtexWriter, to_entry
+from marcconv.writers.citation import CitationWriter
 from marcconv.writers.csljson import CslJsonWriter, to_csl
 from marcconv.writers.latex import escape, escape_with_pylatexenc, protect_title
 from marcconv.writers.ris import to_ris
@@ -163,3 +165,40 @@ def test_ascii_fold() -> None:
 @given(text=st.text(max_size=40))
 def test_latex_escape_table_equals_pylatexenc(text: str) -> None:
     assert escape(text) == escape_with_pylatexenc(text)
+
+
+def test_citeproc_layer_keeps_the_output_and_registers_once() -> None:
+    from citeproc import Citation, CitationItem, CitationStylesStyle, formatter
+    from citeproc.model import CitationStylesElement
+    from citeproc.source.json import CiteProcJSON
+
+    from marcconv.writers import citeproc_layer
+    from marcconv.writers.citation import resolve_style
+
+    assert citeproc_layer.install()
+    item = {
+        "id": "k",
+        "type": "book",
+        "title": "A Title",
+        "issued": {"date-parts": [[2001]]},
+        "author": [{"family": "Doe", "given": "Jane"}],
+    }
+    style = CitationStylesStyle(str(resolve_style("apa")), validate=False)
+    bib = citeproc_layer.Bibliography(style, CiteProcJSON([item]), formatter.plain)
+    bib.register(Citation([CitationItem("k"), CitationItem("k")]))
+    assert bib.keys == ["k"]
+    assert [str(e) for e in bib.bibliography()] == ["Doe, J. (2001). A Title."]
+    macro = style.root.get_macro("author")
+    assert macro is style.root.get_macro("author")  # looked up once
+    assert macro.get("name") == citeproc_layer._original_get_macro(style.root, "author").get("name")
+    assert CitationStylesElement.get_macro is citeproc_layer._get_macro
+
+
+def test_name_variables_citeproc_py_does_not_know_are_left_out() -> None:
+    ref = Reference(id="v", type="motion_picture", title="Happy 5th anniversary, Higgs boson!")
+    ref.names = [Name(literal="CERN video productions"), Name(family="Doe", role="director")]
+    out = io.StringIO()
+    writer = CitationWriter(out, WriterOptions(style="chicago-author-date"))
+    writer.write(ref)
+    writer.close()  # citeproc-py 0.11 fails on "director" if it is passed on
+    assert "Higgs" in out.getvalue()

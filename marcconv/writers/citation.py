@@ -74,7 +74,20 @@ def _independent(path: Path) -> Path:
 
 
 def _citeproc_item(ref: Reference) -> dict[str, Any]:
-    return {k: v for k, v in to_csl(ref).items() if k not in _UNSUPPORTED}
+    """The CSL item without what citeproc-py 0.11 cannot take: "custom", "language",
+    and name variables newer than it (CSL 1.0.2 "director", "performer"...), which it
+    would read as plain strings and then fail on."""
+    from citeproc import NAMES
+
+    item = {}
+    for key, value in to_csl(ref).items():
+        if key in _UNSUPPORTED:
+            continue
+        is_names = isinstance(value, list) and value and isinstance(value[0], dict)
+        if is_names and key.replace("-", "_") not in NAMES:
+            continue
+        item[key] = value
+    return item
 
 
 class CitationWriter(Writer):
@@ -96,14 +109,12 @@ class CitationWriter(Writer):
     def close(self) -> None:
         if not self.items:
             return
-        from citeproc import (
-            Citation,
-            CitationItem,
-            CitationStylesBibliography,
-            CitationStylesStyle,
-            formatter,
-        )
+        from citeproc import Citation, CitationItem, CitationStylesStyle, formatter
         from citeproc.source.json import CiteProcJSON
+
+        from marcconv.writers import citeproc_layer
+
+        citeproc_layer.install()
 
         html = self.options.output_format == "html"
         with warnings.catch_warnings():
@@ -112,13 +123,19 @@ class CitationWriter(Writer):
             style = CitationStylesStyle(
                 str(self.style_path), locale=self.options.locale, validate=False
             )
-            bibliography = CitationStylesBibliography(
+            bibliography = citeproc_layer.Bibliography(
                 style, source, formatter.html if html else formatter.plain
             )
             bibliography.register(
                 Citation([CitationItem(item["id"].lower()) for item in self.items])
             )
-            entries = [str(entry) for entry in bibliography.bibliography()]
+            try:
+                entries = [str(entry) for entry in bibliography.bibliography()]
+            except Exception as exc:  # a bug of the engine, said plainly
+                raise MarcconvError(
+                    f"citeproc-py could not format the bibliography ({type(exc).__name__}:"
+                    f" {exc}); try another --style, or -t csl-json with citeproc-js"
+                ) from None
         if html:
             self.out.write('<div class="csl-bib-body">\n')
             for entry in entries:
