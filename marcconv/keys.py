@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from array import array
+from hashlib import blake2b
 
 from marcconv.model import Reference
 
@@ -74,8 +76,8 @@ class KeyMaker:
     def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
         validate_pattern(pattern)
         self.pattern = pattern
-        self._given: set[str] = set()
-        self._next_suffix: dict[str, int] = {}
+        self._given = Fingerprints()
+        self._next_suffix: dict[str, int] = {}  # only bases given more than once
 
     def key_for(self, ref: Reference) -> str:
         return self.unique(self.base_for(ref))
@@ -87,14 +89,70 @@ class KeyMaker:
 
     def unique(self, base: str) -> str:
         """``base``, or ``base`` + a, b, c... if the run has given it already."""
-        key = base
+        given = self._given
+        if base not in given:
+            given.add(base)
+            return base
         n = self._next_suffix.get(base, 0)  # resume: many equal bases stay linear
-        while key in self._given:
+        key = base + _suffix(n)
+        n += 1
+        while key in given:
             key = base + _suffix(n)
             n += 1
         self._next_suffix[base] = n
-        self._given.add(key)
+        given.add(key)
         return key
+
+
+class Fingerprints:
+    """A set of strings held as 8-byte BLAKE2 fingerprints in an open-addressing table.
+
+    A run must remember every key it gave; as Python strings in a set that is about
+    100 bytes a key (10 MB per 100,000 records), as fingerprints 16 to 32.  Two keys
+    share a fingerprint with odds of about n²/2⁶⁵ (10⁻⁹ for a million keys); the
+    cost would be one unneeded suffix, the same on every run.
+    """
+
+    __slots__ = ("_count", "_mask", "_table")
+
+    def __init__(self) -> None:
+        self._table = array("Q", bytes(8 * 1024))
+        self._mask = 1023
+        self._count = 0
+
+    @staticmethod
+    def _print(text: str) -> int:
+        value = int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "little")
+        return value or 1  # 0 marks an empty slot
+
+    def _slot(self, value: int) -> int:
+        table, mask = self._table, self._mask
+        slot = value & mask
+        while table[slot] and table[slot] != value:
+            slot = (slot + 1) & mask
+        return slot
+
+    def __contains__(self, text: str) -> bool:
+        value = self._print(text)
+        return self._table[self._slot(value)] == value
+
+    def add(self, text: str) -> None:
+        value = self._print(text)
+        slot = self._slot(value)
+        if self._table[slot] == value:
+            return
+        self._table[slot] = value
+        self._count += 1
+        if self._count * 2 > self._mask:
+            self._grow()
+
+    def _grow(self) -> None:
+        old = self._table
+        self._table = array("Q", bytes(8 * 2 * len(old)))
+        self._mask = 2 * len(old) - 1
+        for value in old:
+            if value:
+                self._table[self._slot(value)] = value
 
 
 def _suffix(n: int) -> str:

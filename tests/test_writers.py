@@ -202,3 +202,17 @@ def test_name_variables_citeproc_py_does_not_know_are_left_out() -> None:
     writer.write(ref)
     writer.close()  # citeproc-py 0.11 fails on "director" if it is passed on
     assert "Higgs" in out.getvalue()
+
+
+@settings(max_examples=50, deadline=None)
+@given(words=st.lists(st.text(max_size=12), max_size=3000))
+def test_fingerprints_behave_as_a_set(words: list[str]) -> None:
+    from marcconv.keys import Fingerprints
+
+    seen = Fingerprints()
+    reference: set[str] = set()
+    for word in words:
+        assert (word in seen) == (word in reference)
+        seen.add(word)
+        reference.add(word)
+    assert all(word in seen for word in reference)
