@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import jsonschema
 import pytest
 from bibtexparser.entrypoint import parse_string
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from marcconv.keys import KeyMaker, ascii_fold
@@ -164,7 +165,15 @@ def test_ascii_fold() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=40))
 def test_latex_escape_table_equals_pylatexenc(text: str) -> None:
+    composed = unicodedata.normalize("NFC", text)
+    assume(not any(unicodedata.combining(char) for char in composed))
     assert escape(text) == escape_with_pylatexenc(text)
+
+
+def test_lone_combining_marks_become_accents_or_are_left_out() -> None:
+    assert escape("Mu\u0304nchen o\u0326 x\u0315") == "M{\\={u}}nchen o x"
+    assert escape("o\u0301\u0304") == "{\\={\\'o}}"  # NFC composes ó first
+    assert escape("o\u0326", unicode=True) == "o\u0326"
 
 
 def test_citeproc_layer_keeps_the_output_and_registers_once() -> None:

@@ -43,7 +43,26 @@ COMBINING_ACCENTS: dict[str, str] = {
 # (pylatexenc adds the braces)
 DOTTED_I: dict[int, str] = {
     ord("í"): r"\'i", ord("ì"): r"\`i", ord("î"): r"\^i", ord("ï"): r"\"i",
+    # ALA-LC romanisation: Cyrillic soft and hard signs, Arabic and Hebrew ayn and alif
+    0x02B9: "'", 0x02BA: "''", 0x02BB: "`", 0x02BF: "`", 0x02BC: "'", 0x02BE: "'",
 }  # fmt: skip
+
+
+#: pylatexenc output that is valid only in math mode
+MATH_ONLY = frozenset({r"{\sharp}", r"{\flat}", r"{\natural}"})
+_MATH_SCRIPT = re.compile(r"^\{\\ensuremath\{([_^])(.)\}\}$")
+_SCRIPTS = re.compile(r"\{\\ensuremath\{[_^].\}\}")
+
+
+def _text_mode(value: str) -> str:
+    """pylatexenc's math-mode forms made safe in running text."""
+    if value in MATH_ONLY:  # a bare math macro: "Missing $ inserted"
+        return "{\\ensuremath" + value + "}"
+    script = _MATH_SCRIPT.match(value)
+    if script:  # superscript and subscript digits and signs: ¹ ₂
+        command = "textsuperscript" if script[1] == "^" else "textsubscript"
+        return f"{{\\{command}{{{script[2]}}}}}"
+    return value
 
 
 def _accent(command: str, base: str) -> str:
@@ -86,6 +105,7 @@ class _LatexTable(dict[int, str]):
 
     def __missing__(self, code: int) -> str:
         value = str(_encoder().unicode_to_latex(chr(code)))
+        value = _text_mode(value)
         if len(self) < 100_000:
             self[code] = value
         return value
@@ -100,12 +120,30 @@ def escape(text: str, unicode: bool = False) -> str:
         return text.translate(ASCII_SPECIALS)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
+        if any(unicodedata.combining(char) for char in text):
+            return _with_marks(text)
     return text.translate(_LATEX)
+
+
+def _with_marks(text: str) -> str:
+    """Combining marks NFC could not compose (MARC-8 records) become accent commands
+    on the letter before them; a mark LaTeX has no command for is left out, since
+    LaTeX cannot set it alone (``--unicode`` keeps it)."""
+    pieces: list[str] = []
+    for char in text:
+        if not unicodedata.combining(char):
+            pieces.append(char.translate(_LATEX))
+        elif char in COMBINING_ACCENTS and pieces and pieces[-1].strip():
+            pieces[-1] = _accent(COMBINING_ACCENTS[char], pieces[-1])
+    return "".join(pieces)
 
 
 def escape_with_pylatexenc(text: str) -> str:
     """The same as :func:`escape`, one call to pylatexenc per text (for tests)."""
-    return str(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text)))
+    value = str(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text)))
+    for macro in MATH_ONLY:
+        value = value.replace(macro, "{\\ensuremath" + macro + "}")
+    return _SCRIPTS.sub(lambda m: _text_mode(m[0]), value)
 
 
 _TOKENS = re.compile(r"[^\W_]+|[\W_]")
