@@ -29,7 +29,7 @@ from marcconv.keys import KeyMaker
 from marcconv.pipeline import Entry, Pipeline, skip_error
 from marcconv.readers.alephseq import ALEPH_LINE
 from marcconv.readers.base import SourceRecord
-from marcconv.readers.textmarc import _collapsed_pattern, is_collapsed, label_of_line
+from marcconv.readers.textmarc import is_collapsed, label_of_line
 from marcconv.writers.base import Writer, WriterOptions
 
 #: lines per batch: about a hundred records of a large repository dump
@@ -105,7 +105,7 @@ def _starts_record(lines: list[str], recid: str) -> bool:
         if label is not None:
             previous = label[0]
             return recid != previous and not any(
-                _splittable(previous, text) for text in lines[back:]
+                is_collapsed(previous, text) for text in lines[back:]
             )
     return False
 
@@ -114,10 +114,6 @@ def _hand_over(notes: list[Diagnostic], batch: Batch, next_line: int) -> None:
     """Give ``batch`` the decoding notes of its own lines (not of the next batch's first)."""
     batch.notes = [d for d in notes if d.line is None or d.line < next_line]
     notes[:] = [d for d in notes if d.line is not None and d.line >= next_line]
-
-
-def _splittable(recid: str, text: str) -> bool:
-    return _collapsed_pattern(len(recid)).search(text) is not None
 
 
 def alephseq_batches(

@@ -128,6 +128,14 @@ Subfield = pymarc.Subfield
 ODD_DOLLARS = re.compile(r"\$\$(?=[^\W_])")
 
 
+def control_number(record: pymarc.Record) -> str | None:
+    """The record's 001, trimmed, if it holds anything."""
+    control = record.get("001")
+    if control is not None and control.data and control.data.strip():
+        return str(control.data.strip())
+    return None
+
+
 def add_field(out: SourceRecord, fld: SourceField) -> None:
     """Append ``fld`` unless the record already holds :data:`MAX_FIELDS` fields."""
     fields = out.record.fields

@@ -19,12 +19,20 @@ import io
 import logging
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, add_field, reads_bytes, record_from
+from marcconv.readers.base import (
+    SourceField,
+    SourceRecord,
+    add_field,
+    control_number,
+    reads_bytes,
+    record_from,
+)
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -205,13 +213,10 @@ def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord
         fields = _recover_fields(data, out, utf8)
     for fld in fields:
         add_field(out, fld)
-    control = out.record.get("001")
-    if control is not None and control.data and control.data.strip():
-        out.record_id = control.data.strip()
-        out.diagnostics = [
-            Diagnostic(d.severity, d.message, d.source, d.line, out.record_id)
-            for d in out.diagnostics
-        ]
+    number = control_number(out.record)
+    if number is not None:
+        out.record_id = number
+        out.diagnostics = [replace(d, record_id=number) for d in out.diagnostics]
     return out
 
 

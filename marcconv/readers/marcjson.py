@@ -18,7 +18,14 @@ from typing import Any, BinaryIO
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import SourceField, SourceRecord, add_field, reads_bytes, record_from
+from marcconv.readers.base import (
+    SourceField,
+    SourceRecord,
+    add_field,
+    control_number,
+    reads_bytes,
+    record_from,
+)
 
 BLOCK = 1 << 16
 #: a single record larger than this is refused rather than buffered
@@ -60,9 +67,7 @@ def _record(obj: Any, ordinal: int, line: int, source: str) -> SourceRecord | Di
                 [pymarc.Subfield(str(code), str(value)) for code, value in pairs],
             ),
         )
-    control = out.record.get("001")
-    if control is not None and control.data and control.data.strip():
-        out.record_id = control.data.strip()
+    out.record_id = control_number(out.record) or out.record_id
     return out
 
 

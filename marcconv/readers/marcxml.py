@@ -37,6 +37,7 @@ from marcconv.readers.base import (
     SourceField,
     SourceRecord,
     add_field,
+    control_number,
     reads_bytes,
     record_from,
     set_leader,
@@ -199,9 +200,7 @@ class _Handler:
         if record is None:
             return
         if local == "record":
-            control = record.record.get("001")
-            if control is not None and control.data and control.data.strip():
-                record.record_id = control.data.strip()
+            record.record_id = control_number(record.record) or record.record_id
             self.done.append(record)
             self.record = None
         elif local in ("leader", "controlfield") and self.text is not None:

@@ -148,17 +148,23 @@ def is_collapsed(recid: str, value: str) -> bool:
     return _collapsed_pattern(len(recid)).search(value) is not None
 
 
-def label_of_line(line: str) -> tuple[str, str, str] | None:
-    """(record id, tag, value) of a line that starts a field, else None."""
+def _label(line: str) -> tuple[str, str, str, str, str] | None:
+    """``RECID TAG I1I2 VALUE`` split, if ``line`` has a field label's shape."""
     space = line.find(" ")
     recid = line[:space]
     if space > 0 and recid.isdigit() and len(line) >= space + 6:
         tag = line[space + 1 : space + 4]
         end = space + 6
         if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):
-            value = line[end + 1 :].rstrip("\r\n")
-            if _looks_like_field(tag, value):
-                return recid, tag, value
+            return recid, tag, line[space + 4], line[space + 5], line[end + 1 :]
+    return None
+
+
+def label_of_line(line: str) -> tuple[str, str, str] | None:
+    """(record id, tag, value) of a line that starts a field, else None."""
+    label = _label(line.rstrip("\r\n"))
+    if label is not None and _looks_like_field(label[1], label[4]):
+        return label[0], label[1], label[4]
     return None
 
 
@@ -220,22 +226,17 @@ def read_textmarc(
             line = line[1:]
         if not line or line.isspace():
             continue
-        # the label, inline (this loop runs once per input line): RECID TAG I1I2 VALUE
-        space = line.find(" ")
-        recid = line[:space]
-        if space > 0 and recid.isdigit() and len(line) >= space + 6:
-            tag = line[space + 1 : space + 4]
-            end = space + 6
-            if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):
-                value = line[end + 1 :]
-                if pending is None or recid == pending.recid or _looks_like_field(tag, value):
-                    if pending is not None:
-                        yield from records.add(pending)
-                    done = records.complete_before(recid)
-                    if done is not None:
-                        yield done  # complete: no later line can join it
-                    pending = _Line(number, recid, tag, line[space + 4], line[space + 5], value)
-                    continue
+        label = _label(line)
+        if label is not None:
+            recid, tag, ind1, ind2, value = label
+            if pending is None or recid == pending.recid or _looks_like_field(tag, value):
+                if pending is not None:
+                    yield from records.add(pending)
+                done = records.complete_before(recid)
+                if done is not None:
+                    yield done  # complete: no later line can join it
+                pending = _Line(number, recid, tag, ind1, ind2, value)
+                continue
         if pending is None:
             yield Diagnostic(
                 Severity.WARNING,
