@@ -1,5 +1,5 @@
 # marcconv — every target sets up what it needs in .venv/ (python3 -m venv).
-#   make demo   convert every file in samples/ to every format under build/demo/
+#   make demo   convert every file in samples/ to every format under build/demo/FORMAT/
 #   make test   ruff, mypy and the whole pytest suite
 #   make fuzz   the hostile-input fuzz test with many more examples
 #   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
@@ -10,7 +10,7 @@ PYTHON    ?= python3
 VENV      := .venv
 BIN       := $(VENV)/bin
 DEMO      := build/demo
-FORMATS   := csl-json bibtex ris citation
+FORMATS   := csl-json jsonl bibtex biblatex ris citation textmarc marcxml
 SAMPLES   := $(wildcard samples/*.txt)
 CONFORMANCE := ../shared/conformance
 
@@ -31,15 +31,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	@mkdir -p $(DEMO)
 	@for sample in $(SAMPLES); do \
 	  name=$$(basename $$sample .txt); \
 	  for format in $(FORMATS); do \
-	    case $$format in csl-json) ext=json;; bibtex) ext=bib;; ris) ext=ris;; citation) ext=txt;; esac; \
-	    $(BIN)/marcconv convert $$sample -t $$format -o $(DEMO)/$$name.$$ext || exit 1; \
+	    case $$format in csl-json) ext=json;; jsonl) ext=jsonl;; bibtex|biblatex) ext=bib;; \
+	      ris) ext=ris;; citation|textmarc) ext=txt;; marcxml) ext=xml;; esac; \
+	    mkdir -p $(DEMO)/$$format; \
+	    $(BIN)/marcconv convert $$sample -t $$format -o $(DEMO)/$$format/$$name.$$ext || exit 1; \
 	  done; \
 	done
-	@echo "Converted $(words $(SAMPLES)) samples to $(FORMATS) in $(DEMO)/. APA for samples/palmira.txt:"
+	@echo "Converted $(words $(SAMPLES)) samples to $(FORMATS) in $(DEMO)/FORMAT/. APA for samples/palmira.txt:"
 	@$(BIN)/marcconv convert samples/palmira.txt -t citation --style apa
 
 # The conformance checkers (real bibtex, biber, rispy, bibutils, citeproc-js) exist

@@ -30,6 +30,10 @@ Examples:
   marcconv convert dump.txt -t bibtex -o refs.bib
   cat record.txt | marcconv convert -t ris
   marcconv convert record.txt -t citation --style ieee --format html
+  marcconv convert record.txt -t citation --style apa --mode citation
+  marcconv convert dump.txt -t biblatex -o refs.bib
+  marcconv convert dump.txt -t jsonl | jq -r .DOI
+  marcconv convert dump.txt -t ris --newline crlf --max-authors 10 -o refs.ris
   marcconv convert a.txt b.txt -t bibtex --unicode --key-pattern '{auth}{year}'
 
 \b
@@ -89,8 +93,8 @@ def cli() -> None:
     "target",
     required=True,
     metavar="FORMAT",
-    help="Output format: csl-json, bibtex, ris, citation; textmarc, alephseq, marcxml;"
-    " or a plugin's.",
+    help="Output format: csl-json, jsonl, bibtex, biblatex, ris, citation; textmarc,"
+    " alephseq, line, marcxml; or a plugin's ('marcconv formats' lists them).",
 )
 @click.option(
     "-o",
@@ -110,10 +114,32 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "html"]),
+    type=click.Choice(["text", "html", "markdown"]),
     default="text",
     show_default=True,
-    help="citation: plain text or HTML.",
+    help="citation: plain text, HTML or Markdown (pandoc, GitHub).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["bibliography", "citation"]),
+    default="bibliography",
+    show_default=True,
+    help="citation: the reference list, or each item's in-text citation"
+    ' ("(Knuth, 1984)", "[1]"), one a line.',
+)
+@click.option(
+    "--max-authors",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="bibtex, biblatex: after N names write 'and others'; ris: keep N names."
+    " CSL-JSON always keeps every name.",
+)
+@click.option(
+    "--newline",
+    type=click.Choice(["lf", "crlf"]),
+    default="lf",
+    show_default=True,
+    help="ris: line ends; crlf as the RIS specification writes them (EndNote on Windows).",
 )
 @click.option("--unicode", is_flag=True, help="bibtex: keep UTF-8 instead of LaTeX accents.")
 @click.option(
@@ -150,6 +176,9 @@ def convert(
     style: str,
     locale: str,
     output_format: str,
+    mode: str,
+    max_authors: int | None,
+    newline: str,
     unicode: bool,
     key_pattern: str,
     encoding: str,
@@ -174,7 +203,13 @@ def convert(
     except (MarcconvError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     options = WriterOptions(
-        unicode=unicode, style=style, locale=locale, output_format=output_format
+        unicode=unicode,
+        style=style,
+        locale=locale,
+        output_format=output_format,
+        mode=mode,
+        max_authors=max_authors,
+        newline="\r\n" if newline == "crlf" else "\n",
     )
     reporter = Reporter(quiet, errors_file)
     tally = Tally()

@@ -32,7 +32,12 @@ BUILTIN_WRITERS: dict[str, tuple[str, str]] = {
         "marcconv.writers.bibtex:BibtexWriter",
         "BibTeX; LaTeX accents, or UTF-8 with --unicode",
     ),
+    "biblatex": ("marcconv.writers.biblatex:BiblatexWriter", "BibLaTeX for biber, UTF-8"),
     "ris": ("marcconv.writers.ris:RisWriter", "RIS (EndNote, Zotero, Mendeley)"),
+    "jsonl": (
+        "marcconv.writers.csljson:JsonLinesWriter",
+        "CSL-JSON, one item per line (jq, grep)",
+    ),
     "citation": (
         "marcconv.writers.citation:CitationWriter",
         "bibliography in a CSL style (--style)",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from marcconv import __version__
@@ -63,8 +64,8 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = run("convert", "-t", "endnote", stdin="")
     assert result.exit_code == 2
     assert (
-        "Error: unknown output format 'endnote'; choose from alephseq, bibtex, citation, csl-json"
-        in result.stderr
+        "Error: unknown output format 'endnote'; choose from alephseq, biblatex, bibtex,"
+        " citation, csl-json, jsonl" in result.stderr
     )
 
 
@@ -149,6 +150,23 @@ def test_real_pipeline_through_a_subprocess() -> None:
     lines = done.stdout.decode("utf-8").splitlines()
     assert lines[0] == "TY  - JOUR" and lines[-1] == "ER  - "
     assert lines.count("AU  - Cortés, Javier") == 1
+
+
+@pytest.mark.parametrize("where", ["stdout", "file"])
+def test_ris_crlf_bytes_reach_stdout_and_files(tmp_path: Path, where: str) -> None:
+    out = tmp_path / "refs.ris"
+    target = ["-o", str(out)] if where == "file" else []
+    done = subprocess.run(
+        [*_marcconv(), "convert", str(SAMPLES / "palmira.txt"), "-t", "ris", "--newline", "crlf",
+         "--max-authors", "3", *target],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = out.read_bytes() if where == "file" else done.stdout
+    assert data.startswith(b"TY  - JOUR\r\n") and data.endswith(b"ER  - \r\n")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert data.count(b"\r\nAU  - ") == 3
 
 
 def test_closed_pipe_ends_quietly() -> None:

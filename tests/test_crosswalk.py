@@ -183,3 +183,12 @@ def test_record_without_fields_is_an_error() -> None:
 
     with pytest.raises(RecordError):
         to_reference(SourceRecord(pymarc.Record(), "7", "x", 1))
+
+
+def test_inspire_journal_section_letter_moves_to_the_title() -> None:
+    # INSPIRE record 1472986: 773 $pPhys.Rev.$vD94 is Physical Review D, volume 94
+    ref = reference("1 773__ $$c054021$$n5$$pPhys.Rev.$$vD94$$y2016\n")
+    assert (ref.container_title_short, ref.volume, ref.issue) == ("Phys.Rev. D", "94", "5")
+    # a volume that is only a number, or a title given in $t, is left as it is
+    assert reference("1 773__ $$pPhys.Rev.$$v94\n").volume == "94"
+    assert reference("1 773__ $$tJournal$$pJ.$$vD94\n").volume == "D94"

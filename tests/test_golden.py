@@ -17,9 +17,15 @@ CASES = [
     ("csl-json", [], "palmira.json"),
     ("bibtex", [], "palmira.bib"),
     ("bibtex", ["--unicode"], "palmira-unicode.bib"),
+    ("biblatex", [], "palmira-biblatex.bib"),
+    ("jsonl", [], "palmira.jsonl"),
     ("ris", [], "palmira.ris"),
     ("citation", ["--style", "apa"], "palmira-apa.txt"),
     ("citation", ["--style", "apa", "--format", "html"], "palmira-apa.html"),
+    ("citation", ["--style", "apa", "--format", "markdown"], "palmira-apa.md"),
+    ("citation", ["--style", "apa", "--mode", "citation"], "palmira-apa-citation.txt"),
+    ("citation", ["--style", "ieee"], "palmira-ieee.txt"),
+    ("citation", ["--style", "vancouver"], "palmira-vancouver.txt"),
 ]
 
 

@@ -18,9 +18,11 @@ def test_mapping_doc_is_up_to_date() -> None:
 
 def test_probed_writer_columns_match_the_formats() -> None:
     columns = writer_columns()
-    assert columns["title"] == {"csl": "title", "bibtex": "title", "ris": "TI"}
-    assert columns["doi"] == {"csl": "DOI", "bibtex": "doi", "ris": "DO"}
+    assert columns["title"] == {"csl": "title", "bibtex": "title", "biblatex": "title", "ris": "TI"}
+    assert columns["doi"] == {"csl": "DOI", "bibtex": "doi", "biblatex": "doi", "ris": "DO"}
     assert columns["issued"]["csl"] == "issued"
     assert columns["issued"]["bibtex"] == "month, year"
+    assert columns["issued"]["biblatex"] == "date"
+    assert columns["publisher_place"]["biblatex"] == "location"
     assert columns["name:editor"]["bibtex"] == "editor"
     assert columns["name:author"]["ris"] == "AU"

@@ -18,9 +18,9 @@ from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
 from marcconv.writers.bibtex import BibtexWriter, to_entry
 from marcconv.writers.citation import CitationWriter
-from marcconv.writers.csljson import CslJsonWriter, to_csl
+from marcconv.writers.csljson import CslJsonWriter, JsonLinesWriter, to_csl
 from marcconv.writers.latex import escape, escape_with_pylatexenc, protect_title
-from marcconv.writers.ris import to_ris
+from marcconv.writers.ris import RisWriter, to_ris
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text(encoding="utf-8"))
 
@@ -135,6 +135,39 @@ def test_ris_record() -> None:
     assert "PY  - 1984" in lines and "DA  - 1984/05//" in lines
     assert "SP  - 97" in lines and "EP  - 111" in lines
     assert "SN  - 0-201-89683-4" in lines
+
+
+def test_jsonl_is_one_csl_item_per_line() -> None:
+    out = io.StringIO()
+    writer = JsonLinesWriter(out)
+    for key in ("a", "b"):
+        writer.write(_book(id=key, title="Line\nbreak"))
+    writer.close()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert [json.loads(line) for line in lines] == [to_csl(_book(id=k, title="Line\nbreak"))
+                                                    for k in ("a", "b")]  # fmt: skip
+
+
+def test_ris_line_ends_crlf_when_asked() -> None:
+    out = io.StringIO()
+    writer = RisWriter(out, WriterOptions(newline="\r\n"))
+    writer.write(_book(id="a"))
+    writer.write(_book(id="b"))
+    writer.close()
+    text = out.getvalue()
+    assert text.count("\n") == text.count("\r\n") > 0
+    assert text.count("TY  - BOOK\r\n") == 2 and "ER  - \r\n\r\nTY" in text
+
+
+def test_max_authors_is_a_writer_option() -> None:
+    ref = _book(names=[Name(family=f"N{i}", given="A") for i in range(5)])
+    limited = WriterOptions(max_authors=3)
+    (entry,) = parse_string(BibtexWriter(io.StringIO(), limited).render(ref)).entries
+    assert entry.fields_dict["author"].value == "N0, A and N1, A and N2, A and others"
+    authors = [line for line in to_ris(ref, limited).splitlines() if line.startswith("AU")]
+    assert authors == ["AU  - N0, A", "AU  - N1, A", "AU  - N2, A"]
+    assert len(to_csl(ref)["author"]) == 5  # CSL-JSON keeps every name
 
 
 def test_ris_values_have_no_line_breaks() -> None:

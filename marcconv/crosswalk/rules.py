@@ -407,6 +407,10 @@ def subject(fld: pymarc.Field, draft: Draft) -> None:
 
 
 # ----------------------------------------------------------------- host item and links
+# a journal section letter written before the volume number: "D94", "B 754"
+_JOURNAL_SECTION = re.compile(r"([A-Z])\s?(\d+)")
+
+
 def host_item(fld: pymarc.Field, draft: Draft) -> None:
     """773: the host (journal, book) with its enumeration.
 
@@ -431,6 +435,12 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
         draft.date("773", parsed.date)
     volume, number, pages, year = first(fld, "v"), first(fld, "n"), first(fld, "c"), first(fld, "y")
     if volume:
+        section = _JOURNAL_SECTION.fullmatch(volume.strip())
+        if section and short_title and not long_title and not ref.volume:
+            # INSPIRE's older form: $p Phys.Rev. $v D94 is Phys. Rev. D, volume 94
+            ref.container_title_short = f"{ref.container_title_short} {section[1]}"
+            ref.container_title = ref.container_title_short
+            volume = section[2]
         ref.volume = ref.volume or volume
         if number:  # $n is the issue only beside $v (INSPIRE); in MARC 21 it is a note
             ref.issue = ref.issue or number

@@ -16,7 +16,7 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from marcconv.model import Name, Reference
-from marcconv.writers.base import Writer
+from marcconv.writers.base import Writer, WriterOptions
 from marcconv.writers.latex import escape, protect_title
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -40,7 +40,8 @@ ENTRY_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
-def _person(name: Name, unicode: bool) -> str:
+def bib_name(name: Name, unicode: bool) -> str:
+    """One name as BibTeX and biber read it: "von Last, Jr., First"; a body double-braced."""
     if name.literal is not None:
         return "{" + escape(name.literal, unicode) + "}"
     parts = [escape(name.family_with_particle(), unicode)]
@@ -51,17 +52,18 @@ def _person(name: Name, unicode: bool) -> str:
     return ", ".join(parts)
 
 
-def _names(ref: Reference, role: str, unicode: bool) -> str | None:
+def bib_names(ref: Reference, role: str, unicode: bool, limit: int | None = None) -> str | None:
+    """The names in ``role`` joined by "and"; past ``limit`` names, "and others"."""
     names = ref.names_in(role)
-    return " and ".join(_person(n, unicode) for n in names) if names else None
+    if not names:
+        return None
+    shown = [bib_name(n, unicode) for n in names[:limit]]
+    if limit is not None and len(names) > limit:
+        shown.append("others")
+    return " and ".join(shown)
 
 
-def _container_field(ref: Reference) -> str:
-    return "journal" if entry_type(ref) == "article" else "booktitle"
-
-
-def _publisher_field(ref: Reference) -> str:
-    kind = entry_type(ref)
+def _publisher_field(kind: str) -> str:
     if kind.endswith("thesis"):
         return "school"
     if kind == "techreport":
@@ -69,72 +71,116 @@ def _publisher_field(ref: Reference) -> str:
     return "publisher"
 
 
-def _verbatim(text: str) -> str:
+def verbatim(text: str) -> str:
     """URLs and DOIs are not escaped for TeX; braces, backslashes and spaces are %-encoded."""
     return text.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
 # (field, how to get its braced value from the reference); None/empty values are left out.
-Getter = Callable[[Reference, bool], str | None]
+Getter = Callable[[Reference, WriterOptions], str | None]
 
 
-def _text(attribute: str) -> Getter:
-    def get(ref: Reference, unicode: bool) -> str | None:
+def text_of(attribute: str) -> Getter:
+    """A getter for a plain string attribute of the model, escaped."""
+
+    def get(ref: Reference, options: WriterOptions) -> str | None:
         value = getattr(ref, attribute)
-        return escape(value, unicode) if value else None
+        return escape(value, options.unicode) if value else None
 
     return get
 
 
-def _thesis_type(ref: Reference, unicode: bool) -> str | None:
+def names_of(role: str) -> Getter:
+    return lambda r, o: bib_names(r, role, o.unicode, o.max_authors)
+
+
+def _thesis_type(ref: Reference, options: WriterOptions) -> str | None:
     if ref.type != "thesis" or not ref.genre:
         return None
     if ref.genre in ("PhD thesis", "Master's thesis"):
         return None  # the entry type says it
-    return escape(ref.genre, unicode)
+    return escape(ref.genre, options.unicode)
+
+
+def title_of(ref: Reference, options: WriterOptions) -> str | None:
+    return protect_title(ref.title, options.unicode) if ref.title else None
+
+
+def pages_of(ref: Reference, options: WriterOptions) -> str | None:
+    return escape(ref.page, options.unicode).replace("-", "--") if ref.page else None
+
+
+def joined(attribute: str, joiner: str = ", ") -> Getter:
+    """A getter for a list attribute written as one field."""
+
+    def get(ref: Reference, options: WriterOptions) -> str | None:
+        values = getattr(ref, attribute)
+        return escape(joiner.join(values), options.unicode) if values else None
+
+    return get
+
+
+def doi_of(ref: Reference, options: WriterOptions) -> str | None:
+    return verbatim(ref.doi) if ref.doi else None
+
+
+def url_of(ref: Reference, options: WriterOptions) -> str | None:
+    return verbatim(ref.url[0]) if ref.url else None
 
 
 FIELDS: tuple[tuple[str, Getter], ...] = (
-    ("author", lambda r, u: _names(r, "author", u)),
-    ("editor", lambda r, u: _names(r, "editor", u)),
-    ("translator", lambda r, u: _names(r, "translator", u)),
-    ("title", lambda r, u: protect_title(r.title, u) if r.title else None),
-    ("@container", lambda r, u: escape(r.container_title, u) if r.container_title else None),
-    ("year", lambda r, u: str(r.issued.year) if r.issued and r.issued.year else None),
-    ("edition", _text("edition")),
-    ("volume", _text("volume")),
-    ("number", lambda r, u: escape(r.issue or r.number or "", u) or None),
-    ("pages", lambda r, u: escape(r.page, u).replace("-", "--") if r.page else None),
-    ("series", _text("collection_title")),
-    ("@publisher", _text("publisher")),
-    ("address", _text("publisher_place")),
+    ("author", names_of("author")),
+    ("editor", names_of("editor")),
+    ("translator", names_of("translator")),
+    ("title", title_of),
+    ("@container", text_of("container_title")),
+    ("year", lambda r, o: str(r.issued.year) if r.issued and r.issued.year else None),
+    ("edition", text_of("edition")),
+    ("volume", text_of("volume")),
+    ("number", lambda r, o: escape(r.issue or r.number or "", o.unicode) or None),
+    ("pages", pages_of),
+    ("series", text_of("collection_title")),
+    ("@publisher", text_of("publisher")),
+    ("address", text_of("publisher_place")),
     ("type", _thesis_type),
-    ("isbn", lambda r, u: ", ".join(r.isbn) or None),
-    ("issn", lambda r, u: ", ".join(r.issn) or None),
-    ("doi", lambda r, u: _verbatim(r.doi) if r.doi else None),
-    ("url", lambda r, u: _verbatim(r.url[0]) if r.url else None),
-    ("language", _text("language")),
-    ("keywords", lambda r, u: escape(", ".join(r.keyword), u) if r.keyword else None),
-    ("note", lambda r, u: escape("; ".join(r.note), u) if r.note else None),
-    ("abstract", _text("abstract")),
+    ("isbn", lambda r, o: ", ".join(r.isbn) or None),
+    ("issn", lambda r, o: ", ".join(r.issn) or None),
+    ("doi", doi_of),
+    ("url", url_of),
+    ("language", text_of("language")),
+    ("keywords", joined("keyword")),
+    ("note", joined("note", "; ")),
+    ("abstract", text_of("abstract")),
 )
 
 
-def to_entry(ref: Reference, unicode: bool = False) -> Entry:
+def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     """The bibtexparser entry for ``ref``, values already braced."""
+    options = options or WriterOptions()
+    kind = entry_type(ref)
     fields: list[Field] = []
     for name, get in FIELDS:
-        value = get(ref, unicode)
+        value = get(ref, options)
         if not value:
             continue
         if name == "@container":
-            name = _container_field(ref)
+            name = "journal" if kind == "article" else "booktitle"
         elif name == "@publisher":
-            name = _publisher_field(ref)
+            name = _publisher_field(kind)
         fields.append(Field(name, "{" + value + "}"))
         if name == "year" and ref.issued and ref.issued.month and ref.issued.month <= 12:
             fields.append(Field("month", MONTH_MACROS[ref.issued.month - 1]))
-    return Entry(entry_type(ref), ref.id, fields)
+    return Entry(kind, ref.id, fields)
+
+
+def render_entry(entry: Entry) -> str:
+    """One entry as bibtexparser 2 writes it (two-space indent)."""
+    return str(write_string(Library([entry]), unparse_stack=[], bibtex_format=_FORMAT))
+
+
+_FORMAT = BibtexFormat()  # type: ignore[no-untyped-call]
+_FORMAT.indent = "  "
+_FORMAT.block_separator = "\n"
 
 
 class BibtexWriter(Writer):
@@ -144,12 +190,6 @@ class BibtexWriter(Writer):
     extension = ".bib"
 
     separator = "\n"
-    _format: BibtexFormat | None = None
 
     def render(self, ref: Reference) -> str:
-        if self._format is None:
-            self._format = BibtexFormat()  # type: ignore[no-untyped-call]
-            self._format.indent = "  "
-            self._format.block_separator = "\n"
-        entry = to_entry(ref, self.options.unicode)
-        return str(write_string(Library([entry]), unparse_stack=[], bibtex_format=self._format))
+        return render_entry(to_entry(ref, self.options))

@@ -21,7 +21,8 @@ from marcconv.writers.base import Writer, WriterOptions
 from marcconv.writers.csljson import to_csl
 
 STYLE_ALIASES: dict[str, str] = {"vancouver": "nlm-citation-sequence"}
-OUTPUT_FORMATS = ("text", "html")
+OUTPUT_FORMATS = ("text", "html", "markdown")
+MODES = ("bibliography", "citation")
 # CSL variables citeproc-py 0.11 accepts (it warns on the rest and ignores them)
 _UNSUPPORTED = frozenset({"custom", "language"})
 _PARENT = re.compile(r'<link[^>]*rel="independent-parent"[^>]*>')
@@ -91,7 +92,9 @@ def _citeproc_item(ref: Reference) -> dict[str, Any]:
 
 
 class CitationWriter(Writer):
-    """A bibliography in any CSL style, as plain text (one entry a line) or HTML."""
+    """A bibliography in any CSL style, as plain text (one entry a line), HTML or
+    Markdown (one entry a paragraph); or, with ``mode="citation"``, each item's
+    in-text citation, one a line, in the order of the input."""
 
     name = "citation"
     extension = ".txt"
@@ -100,6 +103,8 @@ class CitationWriter(Writer):
         super().__init__(out, options)
         if self.options.output_format not in OUTPUT_FORMATS:
             raise MarcconvError(f"unknown citation format {self.options.output_format!r}")
+        if self.options.mode not in MODES:
+            raise MarcconvError(f"unknown citation mode {self.options.mode!r}")
         self.style_path = resolve_style(self.options.style)
         self.items: list[dict[str, Any]] = []
 
@@ -109,38 +114,48 @@ class CitationWriter(Writer):
     def close(self) -> None:
         if not self.items:
             return
-        from citeproc import Citation, CitationItem, CitationStylesStyle, formatter
+        entries = self._format()
+        kind = self.options.output_format
+        if kind == "html":
+            div = "csl-bib-body" if self.options.mode == "bibliography" else "csl-citations"
+            self.out.write(f'<div class="{div}">\n')
+            for entry in entries:
+                self.out.write(f'  <div class="csl-entry">{entry}</div>\n')
+            self.out.write("</div>\n")
+        else:
+            between = "\n\n" if kind == "markdown" else "\n"
+            self.out.write(between.join(entries) + "\n")
+
+    def _format(self) -> list[str]:
+        from citeproc import Citation, CitationItem, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
         from marcconv.writers import citeproc_layer
 
         citeproc_layer.install()
-
-        html = self.options.output_format == "html"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            source = CiteProcJSON(self.items)
+            source = CiteProcJSON(citeproc_layer.escaped(self.items, self.options.output_format))
             style = CitationStylesStyle(
                 str(self.style_path), locale=self.options.locale, validate=False
             )
             bibliography = citeproc_layer.Bibliography(
-                style, source, formatter.html if html else formatter.plain
+                style, source, citeproc_layer.formatter(self.options.output_format)
             )
-            bibliography.register(
-                Citation([CitationItem(item["id"].lower()) for item in self.items])
-            )
+            citations = [Citation([CitationItem(item["id"].lower())]) for item in self.items]
+            for citation in citations:  # in input order: that numbers them
+                bibliography.register(citation)
             try:
-                entries = [str(entry) for entry in bibliography.bibliography()]
+                bibliography.sort()  # the style's <sort>, if it has one
+                if self.options.mode == "citation":
+                    return [str(bibliography.cite(c, _unknown)) for c in citations]
+                return [str(entry) for entry in bibliography.bibliography()]
             except Exception as exc:  # a bug of the engine, said plainly
                 raise MarcconvError(
-                    f"citeproc-py could not format the bibliography ({type(exc).__name__}:"
+                    f"citeproc-py could not format the {self.options.mode} ({type(exc).__name__}:"
                     f" {exc}); try another --style, or -t csl-json with citeproc-js"
                 ) from None
-        if html:
-            self.out.write('<div class="csl-bib-body">\n')
-            for entry in entries:
-                self.out.write(f'  <div class="csl-entry">{entry}</div>\n')
-            self.out.write("</div>\n")
-        else:
-            for entry in entries:
-                self.out.write(entry + "\n")
+
+
+def _unknown(item: Any) -> str:  # every item is registered, so never called
+    return f"{item.key}?"

@@ -110,3 +110,13 @@ class CslJsonWriter(Writer):
 
     def close(self) -> None:
         self.out.write("[]\n" if self.count == 0 else "\n]\n")
+
+
+class JsonLinesWriter(Writer):
+    """One CSL item per line, for ``jq``, ``grep`` and line-by-line pipelines."""
+
+    name = "jsonl"
+    extension = ".jsonl"
+
+    def render(self, ref: Reference) -> str:
+        return json.dumps(to_csl(ref), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -2,7 +2,10 @@
 
 Each record starts with ``TY  - `` and ends with ``ER  - ``; one tag per line,
 ``XX  - value``; repeated tags (``AU``, ``KW``, ``UR``) one per line.  Lines end
-with LF.  ``PY`` is the year, ``DA`` the full date as ``YYYY/MM/DD/``.
+with LF, or CR LF as the RIS specification writes them (``--newline crlf``, for
+EndNote on Windows); Zotero and Mendeley read both.  ``PY`` is the year, ``DA``
+the full date as ``YYYY/MM/DD/``.  ``--max-authors N`` keeps the first N names of
+each list: RIS has no way to say "and others".
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from marcconv.model import Name, Reference
-from marcconv.writers.base import Writer
+from marcconv.writers.base import Writer, WriterOptions
 
 # CSL item type → RIS reference type
 RIS_TYPES: dict[str, str] = {
@@ -85,22 +88,31 @@ TAGS: tuple[tuple[str, Callable[[Reference], Iterable[str]]], ...] = (
 )
 
 
-def to_ris(ref: Reference) -> str:
+NAME_TAGS = frozenset({"AU", "A2", "ED", "A4"})
+
+
+def to_ris(ref: Reference, options: WriterOptions | None = None) -> str:
+    options = options or WriterOptions()
     lines = [f"TY  - {RIS_TYPES.get(ref.type, 'GEN')}"]
     for tag, values in TAGS:
-        for value in values(ref):
+        found = list(values(ref))
+        if tag in NAME_TAGS and options.max_authors is not None:
+            found = found[: options.max_authors]
+        for value in found:
             text = " ".join(value.split())  # one line per tag: no line breaks inside
             if text:
                 lines.append(f"{tag}  - {text}")
     lines.append("ER  - ")
-    return "\n".join(lines) + "\n"
+    return options.newline.join(lines) + options.newline
 
 
 class RisWriter(Writer):
     name = "ris"
     extension = ".ris"
 
-    separator = "\n"
+    @property
+    def separator(self) -> str:  # type: ignore[override]
+        return self.options.newline
 
     def render(self, ref: Reference) -> str:
-        return to_ris(ref)
+        return to_ris(ref, self.options)

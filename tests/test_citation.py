@@ -1,0 +1,91 @@
+"""Formatted citations: output formats, in-text mode, and the citeproc-py layer."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from marcconv.model import Date, Name, Reference
+from marcconv.writers.base import WriterOptions
+from marcconv.writers.citation import CitationWriter
+from marcconv.writers.citeproc_layer import markdown, punctuation_in_quote
+
+
+def _refs() -> list[Reference]:
+    return [
+        Reference(id="zeta", type="book", title="Zeta *starred* [x]", publisher="P",
+                  issued=Date("1999", year=1999), names=[Name(family="Zorn", given="Ann")]),
+        Reference(id="alpha", type="article-journal", title="Alpha", container_title="J",
+                  issued=Date("2001", year=2001), names=[Name(family="Abel", given="Bo")]),
+    ]  # fmt: skip
+
+
+def _cite(style: str, **options: str) -> str:
+    out = io.StringIO()
+    writer = CitationWriter(out, WriterOptions(style=style, **options))  # type: ignore[arg-type]
+    for ref in _refs():
+        writer.write(ref)
+    writer.close()
+    return out.getvalue()
+
+
+def test_bibliography_is_sorted_as_the_style_says() -> None:
+    lines = _cite("apa").splitlines()
+    assert lines[0].startswith("Abel, B. (2001)") and lines[1].startswith("Zorn, A. (1999)")
+    # a numeric style keeps the order of citation
+    assert _cite("ieee").splitlines()[0].startswith("[1] A. Zorn")
+
+
+def test_citation_number_is_followed_by_a_space() -> None:
+    # citeproc-py 0.11 writes "[1]A. Zorn" and "1.Zorn A"; citeproc-js, the
+    # reference processor, sets the first field of second-field-align apart
+    assert _cite("ieee").splitlines()[1].startswith("[2] B. Abel, “Alpha,” ")
+    assert _cite("vancouver").splitlines()[0].startswith("1. Zorn A. ")
+
+
+def test_html_left_margin_blocks() -> None:
+    html = _cite("ieee", output_format="html")
+    assert '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">A. Zorn' in html
+
+
+def test_in_text_citations_one_per_item_in_input_order() -> None:
+    assert _cite("apa", mode="citation") == "(Zorn, 1999)\n(Abel, 2001)\n"
+    assert _cite("ieee", mode="citation") == "[1]\n[2]\n"
+
+
+def test_markdown_escapes_and_emphasis() -> None:
+    text = _cite("apa", output_format="markdown")
+    assert "*Zeta \\*starred\\* \\[x\\]*" in text
+    assert "\n\n" in text  # one paragraph per entry
+    assert markdown.preformat("a_b<c>") == "a\\_b\\<c\\>"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“Title”, J.", "“Title,” J."),
+        ("“Title”. Next", "“Title.” Next"),
+        ("“Why?”. Next", "“Why?” Next"),
+        ("“Done.”. Next", "“Done.” Next"),
+        ("no quotes, here.", "no quotes, here."),
+    ],
+)
+def test_punctuation_moves_inside_the_closing_quote(text: str, expected: str) -> None:
+    assert punctuation_in_quote(text, "”") == expected
+
+
+def test_british_english_keeps_punctuation_outside() -> None:
+    assert "‘Alpha’, " in _cite("ieee", locale="en-GB")
+
+
+def test_values_are_escaped_for_html() -> None:
+    ref = Reference(id="x", type="book", title="A & B <script>x</script>",
+                    names=[Name(family="<b>Doe</b>", given="J")])  # fmt: skip
+    out = io.StringIO()
+    writer = CitationWriter(out, WriterOptions(output_format="html"))
+    writer.write(ref)
+    writer.close()
+    html = out.getvalue()
+    assert "<script>" not in html and "<b>" not in html
+    assert "A &#38; B &#60;script&#62;x&#60;/script&#62;" in html
