@@ -51,8 +51,8 @@ conformance-setup:
 	fi
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check marcconv tests
-	$(BIN)/ruff format --check marcconv tests
+	$(BIN)/ruff check marcconv tests bench
+	$(BIN)/ruff format --check marcconv tests bench
 	$(BIN)/mypy
 
 test: lint conformance-setup

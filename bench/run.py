@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -51,7 +51,9 @@ def _peak():
 atexit.register(_peak)
 """
 
-FLOOR = PEAK + """
+FLOOR = (
+    PEAK
+    + """
 count, previous = 0, None
 with open(sys.argv[1], encoding="utf-8") as lines:
     for line in lines:
@@ -61,24 +63,34 @@ with open(sys.argv[1], encoding="utf-8") as lines:
             count, previous = count + 1, recid
 print(count)
 """
+)
 
-PYMARC_ISO = PEAK + """
+PYMARC_ISO = (
+    PEAK
+    + """
 import pymarc
 with open(sys.argv[1], "rb") as data:
     print(sum(1 for record in pymarc.MARCReader(data, permissive=True) if record is not None))
 """
+)
 
-PYMARC_XML = PEAK + """
+PYMARC_XML = (
+    PEAK
+    + """
 import pymarc
 count = []
 pymarc.map_xml(lambda record: count.append(1), sys.argv[1])
 print(len(count))
 """
+)
 
-MARCCONV = PEAK + """
+MARCCONV = (
+    PEAK
+    + """
 from marcconv.cli import main
 main(sys.argv[1:])
 """
+)
 
 
 @dataclass
@@ -98,8 +110,8 @@ def pool() -> list[list[str]]:
     sys.path.insert(0, str(ROOT))
     from marcconv.crosswalk import to_reference
     from marcconv.errors import RecordError
-    from marcconv.reading import read_records
     from marcconv.readers.base import SourceRecord
+    from marcconv.reading import read_records
 
     paths = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
     if not paths:
@@ -167,9 +179,8 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
             out.write("".join(recid + line for line in records[(number - 1) % len(records)]))
     import pymarc
 
-    from marcconv.reading import read_records
     from marcconv.readers.base import SourceRecord
-
+    from marcconv.reading import read_records
     from marcconv.writers.marc import MarcxmlWriter
 
     with open(files["mrc"], "wb") as mrc, open(files["xml"], "w", encoding="utf-8") as xml:
@@ -251,14 +262,29 @@ def main() -> None:
                     run(
                         f"marcconv -t {fmt} --jobs {jobs}",
                         n,
-                        [python, "-c", MARCCONV, "convert", txt, "-t", fmt, "--jobs", jobs,
-                         "-q", "-v", "-o", os.devnull],
+                        [
+                            python,
+                            "-c",
+                            MARCCONV,
+                            "convert",
+                            txt,
+                            "-t",
+                            fmt,
+                            "--jobs",
+                            jobs,
+                            "-q",
+                            "-v",
+                            "-o",
+                            os.devnull,
+                        ],
                     )
                 )
         table[n] = rows
         for row in rows:
-            print(f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.peak_mb:>7.1f} MB",
-                  flush=True)
+            print(
+                f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.peak_mb:>7.1f} MB",
+                flush=True,
+            )
     citations = []
     cite_n = min(args.citations, max(sizes))
     cite_file = str(build(max(sizes), records)["txt"])
@@ -273,12 +299,29 @@ def main() -> None:
             row = run(
                 f"marcconv -t citation --style {style} --jobs {jobs}",
                 cite_n,
-                [python, "-c", MARCCONV, "convert", str(head), "-t", "citation", "--style",
-                 style, "--jobs", jobs, "-q", "-v", "-o", os.devnull],
+                [
+                    python,
+                    "-c",
+                    MARCCONV,
+                    "convert",
+                    str(head),
+                    "-t",
+                    "citation",
+                    "--style",
+                    style,
+                    "--jobs",
+                    jobs,
+                    "-q",
+                    "-v",
+                    "-o",
+                    os.devnull,
+                ],
             )
             citations.append(row)
-            print(f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s"
-                  f" {row.peak_mb:>7.1f} MB", flush=True)
+            print(
+                f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s {row.peak_mb:>7.1f} MB",
+                flush=True,
+            )
     report = render(table, citations, len(records))
     print(report)
     if not args.quick:
@@ -311,8 +354,13 @@ def render(table: dict[int, list[Measure]], citations: list[Measure], distinct: 
             cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.peak_mb:.0f} MB")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if citations:
-        lines += ["", f"Citations ({citations[0].records:,} items):", "",
-                  "| run | items/s | peak memory |", "|---|---|---|"]
+        lines += [
+            "",
+            f"Citations ({citations[0].records:,} items):",
+            "",
+            "| run | items/s | peak memory |",
+            "|---|---|---|",
+        ]
         lines += [f"| {c.label} | {c.rate:,.0f} | {c.peak_mb:.0f} MB |" for c in citations]
     return "\n".join(lines) + "\n"
 
