@@ -69,6 +69,7 @@ def test_markdown_escapes_and_emphasis() -> None:
         ("“Why?”. Next", "“Why?” Next"),
         ("“Done.”. Next", "“Done.” Next"),
         ("no quotes, here.", "no quotes, here."),
+        ("A. B, “Title”.", "A. B, “Title”."),  # the entry's own final period stays out
     ],
 )
 def test_punctuation_moves_inside_the_closing_quote(text: str, expected: str) -> None:

@@ -86,6 +86,8 @@ def test_title_case_of_capitals() -> None:
         ("van der Waals, J. D.", Name(family="Waals", given="J. D.", particle="van der")),
         ("Smith, John, Jr.", Name(family="Smith", given="John", suffix="Jr.")),
         ("Twain, Mark, 1835-1910.", Name(family="Twain", given="Mark")),
+        # Open Library record 10164755, 100 $a: an LC transcription note, not a name
+        ("Bridgham, Gladys Ruth. [from old catalog]", Name(family="Bridgham", given="Gladys Ruth")),
         ("ATLAS Collaboration", Name(literal="ATLAS Collaboration")),
     ],
 )

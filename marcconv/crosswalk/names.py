@@ -80,6 +80,8 @@ def personal_name(
     Berrón" → particle "del"); a heading in direct order (first indicator 0,
     "Plato") or without a comma is kept whole.
     """
+    if "[from old catalog]" in heading:  # a Library of Congress transcription note
+        heading = heading.replace("[from old catalog]", "").strip()
     text = strip_isbd(heading)
     if text[-1:].isdigit() or text[-1:] in ("-", "?", "."):  # "Smith, John, 1900-1990"
         text = _LIFE_DATES.sub("", text)

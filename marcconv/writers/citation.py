@@ -23,8 +23,8 @@ from marcconv.writers.csljson import to_csl
 STYLE_ALIASES: dict[str, str] = {"vancouver": "nlm-citation-sequence"}
 OUTPUT_FORMATS = ("text", "html", "markdown")
 MODES = ("bibliography", "citation")
-# CSL variables citeproc-py 0.11 accepts (it warns on the rest and ignores them)
-_UNSUPPORTED = frozenset({"custom", "language"})
+# CSL-JSON keys citeproc-py 0.11 does not take (it warns and ignores them)
+_UNSUPPORTED = frozenset({"custom"})
 _PARENT = re.compile(r'<link[^>]*rel="independent-parent"[^>]*>')
 _HREF = re.compile(r'href="([^"]+)"')
 
@@ -75,8 +75,8 @@ def _independent(path: Path) -> Path:
 
 
 def _citeproc_item(ref: Reference) -> dict[str, Any]:
-    """The CSL item without what citeproc-py 0.11 cannot take: "custom", "language",
-    and name variables newer than it (CSL 1.0.2 "director", "performer"...), which it
+    """The CSL item without what citeproc-py 0.11 cannot take: "custom", and name
+    variables newer than it (CSL 1.0.2 "director", "performer"...), which it
     would read as plain strings and then fail on."""
     from citeproc import NAMES
 
@@ -135,7 +135,7 @@ class CitationWriter(Writer):
         citeproc_layer.install()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            source = CiteProcJSON(citeproc_layer.escaped(self.items, self.options.output_format))
+            source = CiteProcJSON(citeproc_layer.prepared(self.items, self.options.output_format))
             style = CitationStylesStyle(
                 str(self.style_path), locale=self.options.locale, validate=False
             )

@@ -26,10 +26,34 @@ measures it):
   never applies it (its ``Quoted.quote`` leaves it commented out).  The change
   is made on each rendered entry, at the seams where a closing quote meets
   punctuation.
-* :func:`escaped`: citeproc-py escapes the terms of a style for HTML but
+* :func:`prepared`: citeproc-py escapes the terms of a style for HTML but
   writes the item's own values as they are, so a title holding ``<script>``
   would reach the page; values are escaped before citeproc-py sees them, as
   citeproc-js does (numeric entities, which survive a style's text-case).
+  Straight quotation marks and apostrophes in values become typographic ones
+  ("O'Reilly" → "O’Reilly", "the \"militia\"" → "the “militia”"), as
+  citeproc-js prints them.
+* :func:`_name_process`: two names of which the second is a body ("Senate
+  Committee on Finance & Joint Committee on Taxation") take no delimiter
+  before "and"/"&", as citeproc-js joins a list that ends with an institution.
+* :meth:`Bibliography.sort` adds year suffixes (2001a, 2001b) where the style
+  asks for them (``disambiguate-add-year-suffix``).
+* :func:`_group_process`: a ``cs:group`` is left out when the variables it
+  calls are all empty (CSL 1.0.2, "Group"); for a ``cs:choose`` inside it,
+  citeproc-py counts the variables of every branch, so APA's thesis entry
+  printed "(Publication)" for a number it did not have.  Only the branch taken
+  counts now.
+* :func:`_label_process`: a ``cs:label`` whose variable is empty prints
+  nothing (CSL 1.0.2, "Label"); citeproc-py printed the term anyway
+  (Chicago's "Edition." after an article with no edition).
+* :func:`_initialize`: ``initialize="false"`` keeps given names whole
+  ("William Rose", not "W. R."); citeproc-py initialised them whenever the
+  style set ``initialize-with``.
+* :class:`TitleCase`: ``text-case="title"`` as citeproc-js does it: words are
+  also split at hyphens, slashes and brackets ("Astro-Ph"), its longer list of
+  words left in lower case ("along", "between", "via"...), one-letter words left
+  alone, and a capital after ``:``, ``?`` and ``!``.  (As in citeproc-py, only
+  items in English, or with no language, are title-cased.)
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
   and HTML ones.
 
@@ -39,13 +63,24 @@ The layer checks the version it was written for and changes nothing on another.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
 from citeproc import CitationStylesBibliography
 from citeproc import formatter as citeproc_formatters
-from citeproc.model import Choose, CitationStylesElement, Layout, VariableError
-from citeproc.string import join
+from citeproc.model import (
+    Choose,
+    CitationStylesElement,
+    ConditionFailed,
+    Group,
+    Label,
+    Layout,
+    Name,
+    TextCased,
+    VariableError,
+)
+from citeproc.string import MixedString, NoCase, String, join
 
 PINNED = "0.11.1"
 
@@ -60,8 +95,32 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         self.keys = _Keys()
 
     def sort(self) -> None:
+        """The style's bibliography order, then year suffixes in that order."""
         super().sort()
         self.keys = _Keys(self.keys)
+        self._add_year_suffixes()
+
+    def _add_year_suffixes(self) -> None:
+        """``disambiguate-add-year-suffix``: works whose citations read the same
+        ("Smith, 2001") and whose names are the same get 2001a, 2001b... in
+        bibliography order, as citeproc-js gives them.  (Works told apart by
+        their names are left to the style's other disambiguation steps, which
+        citeproc-py does not have.)"""
+        citation = self.style.root.citation
+        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
+            return
+        from citeproc import Citation, CitationItem
+
+        groups: dict[tuple[str, str], list[str]] = {}
+        for key in self.keys:
+            probe = Citation([CitationItem(key)])
+            probe.bibliography = self
+            text = str(self.style.render_citation(probe, [], lambda item: None))
+            groups.setdefault((text, _names_of(self.source[key])), []).append(key)
+        for keys in groups.values():
+            if len(keys) > 1:
+                for number, key in enumerate(keys):
+                    self.source[key]["year_suffix"] = String(_suffix(number))
 
     def register(self, citation: Any, callback: Any = None) -> None:
         citation.bibliography = self
@@ -89,13 +148,31 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         return punctuation_in_quote(str(text), close)
 
 
+def _names_of(reference: Any) -> str:
+    """Every name of a work, in full, as one string."""
+    from citeproc import NAMES
+
+    return repr([reference.get(variable) for variable in NAMES])
+
+
+def _suffix(number: int) -> str:
+    """0 → a, 25 → z, 26 → aa (citeproc-js)."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
 def punctuation_in_quote(text: str, close: str) -> str:
     """Move a period or comma that follows ``close`` inside it; a quotation that
-    already ends in . ? or ! takes no second period."""
+    already ends in . ? or ! takes no second period.  The period that ends the
+    entry (the layout's suffix) stays where it is, as in citeproc-js."""
     if close not in text:
         return text
     quoted = re.escape(close)
-    text = re.sub(quoted + "([.,])", lambda m: m[1] + close, text)
+    text = re.sub(quoted + "([.,])(?!$)", lambda m: m[1] + close, text)
     return re.sub("([.?!])[.]" + quoted, lambda m: m[1] + close, text)
 
 
@@ -139,6 +216,169 @@ def _render_bibliography(self: Any, citation_items: Any) -> list[Any]:
     return entries
 
 
+_original_name_process = Name.process
+_PRECEDES_LAST = "delimiter-precedes-last"
+
+
+def _name_process(
+    self: Any, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kw: Any
+) -> Any:
+    """Two names ending with a body are joined without a delimiter before "and"."""
+    names = item.reference.get(variable, [])
+    if len(names) != 2 or "literal" not in names[1]:
+        return _original_name_process(self, item, variable, context, sort_options, **kw)
+    saved = self.get(_PRECEDES_LAST)
+    self.set(_PRECEDES_LAST, "never")
+    try:
+        return _original_name_process(self, item, variable, context, sort_options, **kw)
+    finally:
+        if saved is None:
+            del self.attrib[_PRECEDES_LAST]
+        else:
+            self.set(_PRECEDES_LAST, saved)
+
+
+def _choose_render(
+    self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any
+) -> Any:
+    """citeproc-py's ``Choose.render``, remembering the branch it took."""
+    self.taken = None
+    for child in self.getchildren():
+        try:
+            text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+        except ConditionFailed:
+            continue
+        except VariableError:  # the branch was taken; its variables were empty
+            self.taken = child
+            raise
+        self.taken = child
+        return text
+    return None
+
+
+def _calls_variable(child: Any) -> bool:
+    if isinstance(child, Choose):
+        taken = getattr(child, "taken", None)
+        return bool(taken is not None and taken.calls_variable())
+    return bool(child.calls_variable())
+
+
+def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """citeproc-py's ``Group.process``, where a ``cs:choose`` calls only the
+    variables of the branch it took."""
+    output = []
+    variable_called = variable_rendered = False
+    delimiter = self.get("delimiter", "")
+    for child in self.iterchildren():
+        try:
+            if isinstance(child, Choose):
+                text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except VariableError:
+            variable_called = variable_called or _calls_variable(child)
+            continue
+        called = _calls_variable(child)
+        variable_called = variable_called or called
+        if text is not None:
+            output.append(text)
+            variable_rendered = variable_rendered or called
+    if output and (not variable_called or variable_rendered):
+        return self.join(output)
+    raise VariableError
+
+
+_original_label_process = Label.process
+
+
+def _label_process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+    own = self.get("variable")
+    empty = own and own != "locator" and not item.reference.get(own.replace("-", "_"))
+    if variable is None and empty:
+        return None
+    return _original_label_process(self, item, variable, *args, **kwargs)
+
+
+_INITIAL = re.compile(r"^\w\.?$")
+_original_initialize = Name.initialize
+
+
+def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
+    """``initialize="false"``: given names stay whole; only initials are spaced."""
+    whole = self.get("initialize", "true").lower() == "false"
+    if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
+        return given
+    return str(_original_initialize(self, given, mark, context))
+
+
+class TitleCase:
+    """citeproc-js's title case (``CSL.Output.Formatters.title``), word by word."""
+
+    # citeproc-js CSL.SKIP_WORDS, the single words of it
+    SKIP_WORDS = frozenset(
+        "about above across afore after against al along alongside amid amidst among amongst"
+        " anenst apropos apud around as aside astride at athwart atop barring before behind"
+        " below beneath beside besides between beyond but by circa despite down during et"
+        " except for forenenst from given in inside into lest like modulo near next"
+        " notwithstanding of off on onto out over per plus pro qua sans since than through"
+        " thru throughout thruout till to toward towards under underneath until unto up upon"
+        " versus vs. v. vs v via vis-à-vis with within without or yet so and nor a an the de"
+        " d' von van c ca".split()
+    )
+    # what splits a title into chunks of words (citeproc-js _tagRex, without markup)
+    TAGS = re.compile(r"(‘|’|“|”| \"| '|\"|'|[-\u2013\u2014/.,;?!:]|\[|\]|\(|\))")
+    SPACES = re.compile(r"(\s+)")
+
+    def __init__(self) -> None:
+        self.first = True
+        self.after_punctuation = False
+
+    def segment(self, text: str) -> str:
+        pieces = self.TAGS.split(text)
+        for i in range(0, len(pieces), 2):
+            following = pieces[i + 1] if i + 1 < len(pieces) else ""
+            words = self.SPACES.split(pieces[i])
+            last = max((j for j, w in enumerate(words) if w.strip()), default=-1)
+            for j, word in enumerate(words):
+                if not word.strip():
+                    continue
+                lower = word.lower()
+                capitalize = (
+                    (len(word) > 1 and lower not in self.SKIP_WORDS)
+                    or (j == last and following == "-")
+                    or self.first
+                    or self.after_punctuation
+                )
+                if capitalize and word == lower:
+                    words[j] = word[0].upper() + word[1:]
+                self.first = self.after_punctuation = False
+            pieces[i] = "".join(words)
+            if following[-1:] in ("!", "?", ":"):
+                self.after_punctuation = True
+        return "".join(pieces)
+
+    def apply(self, text: Any) -> Any:
+        if isinstance(text, MixedString):
+            out = []
+            for part in text:
+                if isinstance(part, NoCase):
+                    self.first = self.after_punctuation = False
+                    out.append(part)
+                else:
+                    out.append(type(part)(self.segment(str(part))))
+            return MixedString(out)
+        return type(text)(self.segment(str(text))) if isinstance(text, String) else text
+
+
+_original_case = TextCased.case
+
+
+def _case(self: Any, text: Any, language: Any = None) -> Any:
+    if self.get("text-case") == "title" and language == "en":
+        return TitleCase().apply(text)
+    return _original_case(self, text, language)
+
+
 class markdown:  # named and shaped as citeproc.formatter.plain
     """citeproc-py output formatter for Markdown (CommonMark, pandoc, GitHub)."""
 
@@ -163,22 +403,41 @@ def _escape_html(text: str) -> str:
     return text.translate(_HTML_SPECIAL)
 
 
-def escaped(items: list[dict[str, Any]], output_format: str) -> list[dict[str, Any]]:
-    """The CSL items with every string value escaped for ``output_format``."""
-    if output_format == "text":
-        return items
-    escape = _escape_html if output_format == "html" else markdown.preformat
+_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{])"')
+_OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=\w)")
+_VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
+
+
+def typographic_quotes(text: str) -> str:
+    """Straight quotes as curly ones: opening after a space or bracket, else closing."""
+    if '"' not in text and "'" not in text:
+        return text
+    text = _OPENING_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
+    return _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
+
+
+def prepared(items: list[dict[str, Any]], output_format: str) -> list[dict[str, Any]]:
+    """The CSL items as citeproc-js would print their values: typographic quotes,
+    and every string escaped for ``output_format``."""
+    escape: Callable[[str], str] = str
+    if output_format == "html":
+        escape = _escape_html
+    elif output_format == "markdown":
+        escape = markdown.preformat
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return escape(value)
+            return escape(typographic_quotes(value))
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         return value
 
-    return [{k: v if k in _KEEP else walk(v) for k, v in item.items()} for item in items]
+    return [
+        {k: escape(v) if k in _VERBATIM else v if k in _KEEP else walk(v) for k, v in item.items()}
+        for item in items
+    ]
 
 
 def formatter(name: str) -> Any:
@@ -227,4 +486,10 @@ def install() -> bool:
         return False
     CitationStylesElement.get_macro = _get_macro
     Layout.render_bibliography = _render_bibliography
+    Name.process = _name_process
+    TextCased.case = _case
+    Choose.render = _choose_render
+    Group.process = _group_process
+    Label.process = _label_process
+    Name.initialize = _initialize
     return True
