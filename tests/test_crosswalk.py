@@ -194,3 +194,40 @@ def test_inspire_journal_section_letter_moves_to_the_title() -> None:
     # a volume that is only a number, or a title given in $t, is left as it is
     assert reference("1 773__ $$pPhys.Rev.$$v94\n").volume == "94"
     assert reference("1 773__ $$tJournal$$pJ.$$vD94\n").volume == "D94"
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind"),
+    [
+        # RDA content type, the first 336 only (a later "still image" is illustrations)
+        ("1 336__ $$atext$$btxt\n1 336__ $$astill image$$bsti\n1 020__ $$a1\n", "book"),
+        ("1 336__ $$acartographic image$$bcri$$2rdacontent\n", "map"),
+        ("1 336__ $$aDataset\n", "dataset"),
+        # AACR2 general material designation
+        ("1 245__ $$aSongs$$h[sound recording] /$$cX.\n", "song"),
+        ("1 245__ $$aView$$h[graphic].\n", "graphic"),
+        # fields alone
+        ("1 245__ $$aBulletin\n1 310__ $$aMonthly\n1 260__ $$bPub\n", "periodical"),
+        ("1 022__ $$a0732-183X\n1 245__ $$aJournal\n", "periodical"),
+        ("1 245__ $$aA book\n1 260__ $$aBoston :$$bNortheastern University Press,$$cc2002.\n",
+         "book"),
+        ("1 245__ $$aA book\n1 020__ $$a1555535291\n", "book"),
+        ("1 245__ $$aSomething\n", "document"),
+    ],
+)  # fmt: skip
+def test_type_of_a_record_without_leader(lines: str, kind: str) -> None:
+    assert reference(lines).type == kind
+
+
+def test_leader_outweighs_fields() -> None:
+    # leader 06 m (computer file) says software even with a publisher and an extent
+    lines = "1 LDR__ 00000cmm  2200000 a 4500\n1 260__ $$bPub\n1 300__ $$a1 disc\n"
+    assert reference(lines).type == "software"
+
+
+def test_digits_are_ascii_digits() -> None:
+    # str.isdigit() accepts "²"; int() does not (found by the round-trip property test)
+    from marcconv.crosswalk.dates import year_from_008
+
+    assert year_from_008("121103s²002    mau") is None
+    assert year_from_008("121103s2002    mau") == Date("2002", year=2002)

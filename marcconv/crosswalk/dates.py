@@ -79,6 +79,6 @@ def _checked(raw: str, year: int, month: int | None, day: int | None, approx: bo
 
 def year_from_008(data: str) -> Date | None:
     """008/07-10, Date 1, when it is four digits (``u`` or blanks mean unknown)."""
-    if len(data) < 11 or not data[7:11].isdigit():
+    if len(data) < 11 or not (data[7:11].isascii() and data[7:11].isdigit()):
         return None
     return Date(data[7:11], year=int(data[7:11]))

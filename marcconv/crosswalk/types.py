@@ -11,7 +11,12 @@ Evidence is weighed in this order; the first that decides wins:
 5. leader 06 (type of record) and 07 (bibliographic level); a component part
    (07 ``a``) is a chapter when its host has an ISBN, an article otherwise;
 6. a host item (``773``) alone → journal article;
-7. otherwise ``book`` for a monograph (leader 07 ``m``), else ``document``.
+7. a record with no leader (Invenio text MARC rarely prints one): the RDA
+   content type (``336``), then the general material designation
+   (``245 $h``, "[sound recording]"), then its fields (see
+   :func:`fields_type`: a frequency or an ISSN alone makes a periodical, an
+   ISBN, a publisher or an extent a book);
+8. otherwise ``book`` for a monograph (leader 07 ``m``), else ``document``.
 """
 
 from __future__ import annotations
@@ -60,6 +65,29 @@ LEVEL_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
+# 336 $b, RDA content type code (RDA Content Type Term and Code List); text says nothing
+CONTENT_TYPES: dict[str, str] = {
+    "cri": "map", "crd": "map", "crf": "map", "crm": "map", "crn": "map", "crt": "map",
+    "ntm": "musical_score", "ntv": "musical_score", "prm": "song", "snd": "song",
+    "spw": "song", "tdi": "motion_picture", "tdm": "motion_picture", "sti": "graphic",
+    "tci": "graphic", "cop": "software", "cod": "dataset",
+}  # fmt: skip
+# 336 $a, the same content types by term
+CONTENT_TERMS: dict[str, str] = {
+    "cartographic image": "map", "notated music": "musical_score", "performed music": "song",
+    "sounds": "song", "spoken word": "song", "two-dimensional moving image": "motion_picture",
+    "still image": "graphic", "computer program": "software", "computer dataset": "dataset",
+    "dataset": "dataset",
+}  # fmt: skip
+# 245 $h, general material designation (AACR2 1.1C), without brackets and punctuation
+GMD_TYPES: dict[str, str] = {
+    "sound recording": "song", "videorecording": "motion_picture",
+    "motion picture": "motion_picture", "map": "map", "cartographic material": "map",
+    "globe": "map", "music": "musical_score", "graphic": "graphic", "picture": "graphic",
+    "art original": "graphic", "art reproduction": "graphic", "manuscript": "manuscript",
+}  # fmt: skip
+
+
 def _subfields(record: pymarc.Record, tag: str, code: str) -> list[str]:
     return [v for f in record.get_fields(tag) for v in f.get_subfields(code)]
 
@@ -99,6 +127,49 @@ def leader_type(record: pymarc.Record) -> str | None:
     return None
 
 
+def content_type(record: pymarc.Record) -> str | None:
+    """The first 336 (RDA content type: the predominant content; a later "still
+    image" is a book's illustrations), by code, else by term."""
+    first = record.get("336")
+    if first is None:
+        return None
+    for code in first.get_subfields("b"):
+        return CONTENT_TYPES.get(code.strip().lower())
+    for term in first.get_subfields("a"):
+        return CONTENT_TERMS.get(term.strip(" .").lower())
+    return None
+
+
+def material_type(record: pymarc.Record) -> str | None:
+    """245 $h, the general material designation of AACR2 records."""
+    for gmd in _subfields(record, "245", "h"):
+        kind = GMD_TYPES.get(gmd.strip(" []:;/.,=").lower())
+        if kind:
+            return kind
+    return None
+
+
+def fields_type(record: pymarc.Record) -> str | None:
+    """What a record's fields say when it has no leader: a frequency or a
+    sequence of issues (310, 321, 362) or an ISSN alone is a periodical, computer
+    file characteristics (256) software, an ISBN, publisher or extent a book."""
+    if record.get_fields("310", "321", "362"):
+        return "periodical"
+    if record.get_fields("022") and not record.get_fields("020", "773"):
+        return "periodical"
+    if record.get_fields("256"):
+        return "software"
+    has_publisher = any(f.get_subfields("b") for f in record.get_fields("260", "264"))
+    if record.get_fields("020", "300") or has_publisher:
+        return "book"
+    return None
+
+
+def _has_leader(record: pymarc.Record) -> bool:
+    leader = str(record.leader)
+    return len(leader) >= 8 and leader[6] != " "
+
+
 def detect_type(record: pymarc.Record) -> str:
     """The CSL item type of ``record`` (see the module docstring for the order)."""
     for rule in (eu_repo_type, collection_type):
@@ -114,4 +185,9 @@ def detect_type(record: pymarc.Record) -> str:
         return kind
     if record.get_fields("773"):
         return "chapter" if _host_is_monograph(record) else "article-journal"
+    if not _has_leader(record):
+        for rule in (content_type, material_type, fields_type):
+            kind = rule(record)
+            if kind:
+                return kind
     return "book" if str(record.leader)[7:8] == "m" else "document"

@@ -152,7 +152,7 @@ def _label(line: str) -> tuple[str, str, str, str, str] | None:
     """``RECID TAG I1I2 VALUE`` split, if ``line`` has a field label's shape."""
     space = line.find(" ")
     recid = line[:space]
-    if space > 0 and recid.isdigit() and len(line) >= space + 6:
+    if space > 0 and recid.isascii() and recid.isdigit() and len(line) >= space + 6:
         tag = line[space + 1 : space + 4]
         end = space + 6
         if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):

@@ -36,7 +36,7 @@ def system_number(source: SourceRecord, ordinal: int) -> str:
         control.data.strip() if control is not None and control.data else "",
         source.record_id,
     ):
-        if candidate.isdigit():
+        if candidate.isascii() and candidate.isdigit():  # not "¹"
             return f"{int(candidate):09d}"
     return f"{ordinal:09d}"
 
