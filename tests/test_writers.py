@@ -170,6 +170,15 @@ def test_max_authors_is_a_writer_option() -> None:
     assert len(to_csl(ref)["author"]) == 5  # CSL-JSON keeps every name
 
 
+def test_ris_editors_are_a2_and_a_periodical_names_its_journal() -> None:
+    editor = Name(family="Hall", given="Ann", role="editor")
+    for kind in ("book", "chapter"):
+        lines = to_ris(_book(type=kind, names=[editor])).splitlines()
+        assert "A2  - Hall, Ann" in lines and not any(line.startswith("ED") for line in lines)
+    lines = to_ris(Reference(id="p", type="periodical", title="Bijou")).splitlines()
+    assert lines[0] == "TY  - JFULL" and "JF  - Bijou" in lines and "TI  - Bijou" in lines
+
+
 def test_ris_values_have_no_line_breaks() -> None:
     assert "AB  - one two" in to_ris(_book(abstract="one\ntwo")).splitlines()
 

@@ -5,7 +5,9 @@ Each record starts with ``TY  - `` and ends with ``ER  - ``; one tag per line,
 with LF, or CR LF as the RIS specification writes them (``--newline crlf``, for
 EndNote on Windows); Zotero and Mendeley read both.  ``PY`` is the year, ``DA``
 the full date as ``YYYY/MM/DD/``.  ``--max-authors N`` keeps the first N names of
-each list: RIS has no way to say "and others".
+each list: RIS has no way to say "and others".  Editors are ``A2`` for every
+type, as the RIS specification lists them (``ED`` is a legacy tag that rispy
+and the specification do not know).
 """
 
 from __future__ import annotations
@@ -61,12 +63,13 @@ def _one(value: str | None) -> list[str]:
 TAGS: tuple[tuple[str, Callable[[Reference], Iterable[str]]], ...] = (
     ("ID", lambda r: [r.id]),
     ("AU", _names("author")),
-    ("A2", lambda r: [ris_name(n) for n in r.names_in("editor")] if r.type == "chapter" else []),
-    ("ED", lambda r: [] if r.type == "chapter" else [ris_name(n) for n in r.names_in("editor")]),
+    ("A2", _names("editor")),  # the RIS specification's editor, of a book or of a chapter's host
     ("A4", _names("translator")),
     ("TI", lambda r: _one(r.title)),
     ("T2", lambda r: _one(r.container_title or r.event_title)),
     ("J2", lambda r: _one(r.container_title_short)),
+    # a whole periodical (JFULL): its title is the journal's name
+    ("JF", lambda r: _one(r.title) if r.type == "periodical" else []),
     ("T3", lambda r: _one(r.collection_title)),
     ("PY", lambda r: _one(str(r.issued.year) if r.issued and r.issued.year else None)),
     ("DA", lambda r: _one(_date(r))),
@@ -88,7 +91,7 @@ TAGS: tuple[tuple[str, Callable[[Reference], Iterable[str]]], ...] = (
 )
 
 
-NAME_TAGS = frozenset({"AU", "A2", "ED", "A4"})
+NAME_TAGS = frozenset({"AU", "A2", "A4"})
 
 
 def to_ris(ref: Reference, options: WriterOptions | None = None) -> str:
