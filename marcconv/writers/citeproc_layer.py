@@ -46,6 +46,13 @@ measures it):
 * :func:`_label_process`: a ``cs:label`` whose variable is empty prints
   nothing (CSL 1.0.2, "Label"); citeproc-py printed the term anyway
   (Chicago's "Edition." after an article with no edition).
+* :func:`_is_plural`: citeproc-py looked a ``number-of-pages`` label's value
+  up on the citation instead of the item, failed, and dropped the label
+  (Vancouver's "141 p." came out "141.").
+* :func:`_render_single_date`: a localized date format that a style defines
+  with ``delimiter=" "`` (Vancouver's "1996 Jan") is joined with that
+  delimiter; citeproc-py used the citing ``cs:date``'s, which has none
+  ("1996Jan").
 * :func:`_initialize`: ``initialize="false"`` keeps given names whole
   ("William Rose", not "W. R."); citeproc-py initialised them whenever the
   style set ``initialize-with``.
@@ -73,6 +80,7 @@ from citeproc.model import (
     Choose,
     CitationStylesElement,
     ConditionFailed,
+    Date,
     Group,
     Label,
     Layout,
@@ -299,6 +307,35 @@ def _label_process(self: Any, item: Any, variable: Any = None, *args: Any, **kwa
     return _original_label_process(self, item, variable, *args, **kwargs)
 
 
+_original_render_single_date = Date.render_single_date
+
+
+def _render_single_date(self: Any, date: Any, show_parts: Any = None, context: Any = None) -> Any:
+    if context is None or context is self or self.get("delimiter") is None:
+        return _original_render_single_date(self, date, show_parts, context)
+    if not self.is_locale_date():
+        return _original_render_single_date(self, date, show_parts, context)
+    parts = self.parts(date, show_parts, context)
+    return self.join(parts) if parts else None
+
+
+def _is_plural(self: Any, item: Any) -> bool:
+    """Whether a label's variable holds more than one (citeproc-py's, reading
+    ``number-of-*`` from the item, where citeproc-py read the citation)."""
+    variable = self.get("variable")
+    if variable == "locator":
+        value = item.locator.identifier
+    else:
+        try:
+            value = item.reference[variable.replace("-", "_")]
+        except VariableError:
+            return False
+    if variable.startswith("number-of"):
+        count = re.match(r"\d+", str(value))
+        return count is not None and int(count[0]) > 1
+    return Label.RE_MULTIPLE_NUMBERS.search(str(value)) is not None
+
+
 _INITIAL = re.compile(r"^\w\.?$")
 _original_initialize = Name.initialize
 
@@ -491,5 +528,7 @@ def install() -> bool:
     Choose.render = _choose_render
     Group.process = _group_process
     Label.process = _label_process
+    Label._is_plural = _is_plural
+    Date.render_single_date = _render_single_date
     Name.initialize = _initialize
     return True
