@@ -110,7 +110,11 @@ def cli() -> None:
     show_default=True,
     help="citation: CSL style id (apa, ieee, vancouver, ...) or path to a .csl file.",
 )
-@click.option("--locale", default="en-US", show_default=True, help="citation: CSL locale.")
+@click.option(
+    "--locale",
+    metavar="LOCALE",
+    help="citation: CSL locale (en-US, en-GB, de-DE, ...); by default the style's own, else en-US.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -174,7 +178,7 @@ def convert(
     target: str,
     output: str,
     style: str,
-    locale: str,
+    locale: str | None,
     output_format: str,
     mode: str,
     max_authors: int | None,

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
 from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
 from marcconv.writers.citation import CitationWriter
-from marcconv.writers.citeproc_layer import markdown, punctuation_in_quote
+from marcconv.writers.citeproc_layer import (
+    markdown,
+    no_double_punctuation,
+    punctuation_in_quote,
+)
+from tests.citeproc_cases import layer_cases
 
 
 def _refs() -> list[Reference]:
@@ -69,11 +75,17 @@ def test_markdown_escapes_and_emphasis() -> None:
         ("“Why?”. Next", "“Why?” Next"),
         ("“Done.”. Next", "“Done.” Next"),
         ("no quotes, here.", "no quotes, here."),
-        ("A. B, “Title”.", "A. B, “Title”."),  # the entry's own final period stays out
+        ("A. B, “Title”.", "A. B, “Title.”"),  # the layout's suffix moves too
     ],
 )
 def test_punctuation_moves_inside_the_closing_quote(text: str, expected: str) -> None:
     assert punctuation_in_quote(text, "”") == expected
+
+
+def test_a_final_period_that_is_not_the_layouts_stays_outside() -> None:
+    # IEEE: "“Title”." where the period is a group's suffix, not the layout's
+    assert punctuation_in_quote("A. B, “Title”.", "”", final=False) == "A. B, “Title”."
+    assert no_double_punctuation("“Why?”. Next. Why?.") == "“Why?” Next. Why?"
 
 
 def test_british_english_keeps_punctuation_outside() -> None:
@@ -90,3 +102,24 @@ def test_values_are_escaped_for_html() -> None:
     html = out.getvalue()
     assert "<script>" not in html and "<b>" not in html
     assert "A &#38; B &#60;script&#62;x&#60;/script&#62;" in html
+
+
+CITEPROC_JS = Path(__file__).parent / "golden" / "citeproc-js"
+LAYER_STYLES = sorted(p.stem for p in CITEPROC_JS.glob("*.txt"))
+
+
+def render(style: str, refs: list[Reference]) -> str:
+    out = io.StringIO()
+    writer = CitationWriter(out, WriterOptions(style=style))
+    for ref in refs:
+        writer.write(ref)
+    writer.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("style", LAYER_STYLES)
+def test_layer_output_equals_citeproc_js(style: str) -> None:
+    # each of these works showed one difference between citeproc-py 0.11.1 and
+    # citeproc-js; the files hold citeproc-js's own output
+    expected = (CITEPROC_JS / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(render(style, layer_cases()).splitlines()) == sorted(expected)

@@ -15,7 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from marcconv.cli import cli
+from marcconv.writers.csljson import to_csl
+from tests.citeproc_cases import layer_cases
 from tests.conftest import SAMPLES, SHARED
+from tests.test_citation import LAYER_STYLES, render
 
 CHECK = SHARED / "conformance" / "check"
 
@@ -98,3 +101,15 @@ def test_apa_html_agrees_with_citeproc_js(tmp_path: Path) -> None:
         "citations", str(items), "--style", "apa", "--mode", "html", "--against", str(apa)
     )
     assert "exact match 1/1 (100%)" in summary, summary
+
+
+@pytest.mark.parametrize("style", LAYER_STYLES)
+def test_layer_cases_agree_with_citeproc_js(tmp_path: Path, style: str) -> None:
+    """Each change of the citeproc-py layer, held against citeproc-js itself."""
+    refs = layer_cases()
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps([to_csl(ref) for ref in refs], ensure_ascii=False), "utf-8")
+    ours = tmp_path / f"{style}.txt"
+    ours.write_text(render(style, refs), encoding="utf-8")
+    summary = _check("citations", str(items), "--style", style, "--against", str(ours))
+    assert f"exact match {len(refs)}/{len(refs)} (100%)" in summary, summary

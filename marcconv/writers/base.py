@@ -16,7 +16,7 @@ class WriterOptions:
 
     unicode: bool = False  # bibtex: keep UTF-8 instead of LaTeX accents
     style: str = "apa"  # citation: CSL style id or path
-    locale: str = "en-US"  # citation: CSL locale
+    locale: str | None = None  # citation: CSL locale; None: the style's default-locale, else en-US
     output_format: str = "text"  # citation: text | html | markdown
     mode: str = "bibliography"  # citation: bibliography | citation (in-text)
     max_authors: int | None = None  # bibtex, biblatex, ris: names kept per list

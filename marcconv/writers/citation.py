@@ -135,9 +135,13 @@ class CitationWriter(Writer):
         citeproc_layer.install()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            source = CiteProcJSON(citeproc_layer.prepared(self.items, self.options.output_format))
             style = CitationStylesStyle(
                 str(self.style_path), locale=self.options.locale, validate=False
+            )
+            source = CiteProcJSON(
+                citeproc_layer.prepared(
+                    self.items, self.options.output_format, citeproc_layer.locale_quotes(style)
+                )
             )
             bibliography = citeproc_layer.Bibliography(
                 style, source, citeproc_layer.formatter(self.options.output_format)

@@ -20,6 +20,12 @@ measures it):
   sets its first field (the citation number) apart, as CSL 1.0.2 says: in text
   a space follows it ("[1] A. Author", not "[1]A. Author"), in HTML it is a
   ``csl-left-margin`` block beside a ``csl-right-inline`` one.
+* :func:`_quote`: quotation marks inside a quoted title become the inner
+  ones (“What is the ‘militia’?”).
+* :func:`no_double_punctuation`: no period after a question or exclamation
+  mark ("Why?”." → "Why?”").
+* :func:`_names_process`: ``subsequent-author-substitute`` (MLA's "———" for
+  the author of the entry before), which citeproc-py does not have.
 * :func:`punctuation_in_quote`: a locale with ``punctuation-in-quote="true"``
   (American English) puts a period or comma that follows a closing quotation
   mark inside it ("Title." not "Title".); citeproc-py 0.11 has the option but
@@ -35,7 +41,9 @@ measures it):
   citeproc-js prints them.
 * :func:`_name_process`: two names of which the second is a body ("Senate
   Committee on Finance & Joint Committee on Taxation") take no delimiter
-  before "and"/"&", as citeproc-js joins a list that ends with an institution.
+  before "and"/"&", as citeproc-js joins a list that ends with an institution;
+  and the names of a work in Chinese, Japanese, Vietnamese or Hungarian keep
+  the family name first ("Liu S."), as citeproc-js orders them.
 * :meth:`Bibliography.sort` adds year suffixes (2001a, 2001b) where the style
   asks for them (``disambiguate-add-year-suffix``).
 * :func:`_group_process`: a ``cs:group`` is left out when the variables it
@@ -59,8 +67,8 @@ measures it):
 * :class:`TitleCase`: ``text-case="title"`` as citeproc-js does it: words are
   also split at hyphens, slashes and brackets ("Astro-Ph"), its longer list of
   words left in lower case ("along", "between", "via"...), one-letter words left
-  alone, and a capital after ``:``, ``?`` and ``!``.  (As in citeproc-py, only
-  items in English, or with no language, are title-cased.)
+  alone, and a capital after ``:``, ``?`` and ``!``.  Only items in English, or
+  with no language, are title-cased; a name's label ("(Ed.)") is English.
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
   and HTML ones.
 
@@ -70,7 +78,8 @@ The layer checks the version it was written for and changes nothing on another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from typing import Any
 
@@ -85,6 +94,8 @@ from citeproc.model import (
     Label,
     Layout,
     Name,
+    Names,
+    Quoted,
     TextCased,
     VariableError,
 )
@@ -142,18 +153,20 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                 callback(item)
 
     def bibliography(self) -> list[Any]:
-        entries = super().bibliography()
-        if self.style.root.get_locale_option("punctuation-in-quote").lower() != "true":
-            return list(entries)
-        close = str(self.style.root.get_single_term(name="close-quote") or "\u201d")
-        return [punctuation_in_quote(str(entry), close) for entry in entries]
+        layout = self.style.root.bibliography.layout
+        return [self._punctuated(entry, layout) for entry in super().bibliography()]
 
     def cite(self, citation: Any, callback: Any) -> Any:
-        text = super().cite(citation, callback)
+        return self._punctuated(super().cite(citation, callback), self.style.root.citation.layout)
+
+    def _punctuated(self, text: Any, layout: Any) -> Any:
+        """The punctuation rules citeproc-js applies to the whole entry."""
+        text = no_double_punctuation(str(text))
         if self.style.root.get_locale_option("punctuation-in-quote").lower() != "true":
             return text
-        close = str(self.style.root.get_single_term(name="close-quote") or "\u201d")
-        return punctuation_in_quote(str(text), close)
+        close = term_text(self.style.root, "close-quote", "\u201d")
+        final = (layout.get("suffix") or "")[:1] in (".", ",")
+        return punctuation_in_quote(text, close, final)
 
 
 def _names_of(reference: Any) -> str:
@@ -173,14 +186,23 @@ def _suffix(number: int) -> str:
     return letters
 
 
-def punctuation_in_quote(text: str, close: str) -> str:
+_DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019]?)[.]")
+
+
+def no_double_punctuation(text: str) -> str:
+    """No period after a question or exclamation mark ("Why?”." → "Why?”")."""
+    return _DOUBLE_PUNCTUATION.sub(lambda m: m[1], text) if "?" in text or "!" in text else text
+
+
+def punctuation_in_quote(text: str, close: str, final: bool = True) -> str:
     """Move a period or comma that follows ``close`` inside it; a quotation that
-    already ends in . ? or ! takes no second period.  The period that ends the
-    entry (the layout's suffix) stays where it is, as in citeproc-js."""
+    already ends in . ? or ! takes no second period.  At the very end of the
+    entry the period moves only when it is the layout's own suffix (``final``),
+    as in citeproc-js."""
     if close not in text:
         return text
     quoted = re.escape(close)
-    text = re.sub(quoted + "([.,])(?!$)", lambda m: m[1] + close, text)
+    text = re.sub(quoted + ("([.,])" if final else "([.,])(?!$)"), lambda m: m[1] + close, text)
     return re.sub("([.?!])[.]" + quoted, lambda m: m[1] + close, text)
 
 
@@ -196,54 +218,112 @@ _original_render_bibliography = Layout.render_bibliography
 
 
 def _render_bibliography(self: Any, citation_items: Any) -> list[Any]:
-    """``second-field-align``: the first rendered field apart from the rest."""
-    if self.getparent().get("second-field-align") is None:
-        return list(_original_render_bibliography(self, citation_items))
-    join_margin = _margin_html if self.get_formatter() is citeproc_formatters.html else _margin_text
+    """Each entry alone, with ``second-field-align`` and
+    ``subsequent-author-substitute`` as the bibliography asks."""
+    bibliography = self.getparent()
+    aligned = bibliography.get("second-field-align") is not None
+    _AUTHORS.substitute = bibliography.get("subsequent-author-substitute")
+    _AUTHORS.previous = None
     entries = []
-    for item in citation_items:
-        self.repressed = {}
-        fields = []
-        for child in self.iterchildren():
-            try:
-                if isinstance(child, Choose):
-                    text = child.render(item, delimiter="")
-                else:
-                    text = child.render(item)
-            except VariableError:
-                continue
-            if text is not None:
-                fields.append(text)
-        if not fields:
-            continue
-        if len(fields) == 1:
-            entries.append(self.format(self.wrap(fields[0])))
-            continue
-        body = self.format(self.wrap(join(fields[1:], self.get("delimiter", ""))))
-        entries.append(join_margin(str(fields[0]), str(body)))
+    try:
+        for item in citation_items:
+            _AUTHORS.seen = False
+            if aligned:
+                entry = _aligned_entry(self, item)
+                if entry is not None:
+                    entries.append(entry)
+            else:
+                entries += _original_render_bibliography(self, [item])
+    finally:
+        _AUTHORS.substitute = None
     return entries
 
 
+def _aligned_entry(self: Any, item: Any) -> Any:
+    """One entry whose first field is set apart from the rest."""
+    self.repressed = {}
+    fields = []
+    for child in self.iterchildren():
+        try:
+            if isinstance(child, Choose):
+                text = child.render(item, delimiter="")
+            else:
+                text = child.render(item)
+        except VariableError:
+            continue
+        if text is not None:
+            fields.append(text)
+    if not fields:
+        return None
+    if len(fields) == 1:
+        return self.format(self.wrap(fields[0]))
+    join_margin = _margin_html if self.get_formatter() is citeproc_formatters.html else _margin_text
+    body = self.format(self.wrap(join(fields[1:], self.get("delimiter", ""))))
+    return join_margin(str(fields[0]), str(body))
+
+
+class _AuthorSubstitute:
+    """``subsequent-author-substitute`` (rule complete-all): the first names of an
+    entry that repeat those of the entry before are replaced by the substitute."""
+
+    substitute: str | None = None
+    previous: str | None = None
+    seen = False
+
+
+_AUTHORS = _AuthorSubstitute()
+_original_names_process = Names.process
+
+
+def _names_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+    text = _original_names_process(self, item, *args, **kwargs)
+    if _AUTHORS.substitute is None or _AUTHORS.seen or text is None:
+        return text
+    _AUTHORS.seen = True
+    rendered = str(text)
+    repeated = rendered == _AUTHORS.previous
+    _AUTHORS.previous = rendered
+    return String(_AUTHORS.substitute) if repeated else text
+
+
 _original_name_process = Name.process
-_PRECEDES_LAST = "delimiter-precedes-last"
+#: languages whose names citeproc-js writes family name first ("Liu S.")
+FAMILY_FIRST_LANGUAGES = frozenset({"zh", "ja", "vi", "hu"})
+
+
+@contextmanager
+def _attributes(element: Any, values: dict[str, str]) -> Iterator[None]:
+    """Style attributes set on ``element`` for the time of one rendering."""
+    saved = {name: element.get(name) for name in values}
+    for name, value in values.items():
+        element.set(name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del element.attrib[name]
+            else:
+                element.set(name, value)
 
 
 def _name_process(
     self: Any, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kw: Any
 ) -> Any:
-    """Two names ending with a body are joined without a delimiter before "and"."""
+    """Names as citeproc-js orders and joins them: two names ending with a body
+    take no delimiter before "and"; names of a Chinese, Japanese, Vietnamese or
+    Hungarian work keep their family name first, with no comma ("Liu S.")."""
+    overrides: dict[str, str] = {}
     names = item.reference.get(variable, [])
-    if len(names) != 2 or "literal" not in names[1]:
+    if len(names) == 2 and "literal" in names[1]:
+        overrides["delimiter-precedes-last"] = "never"
+    language = str(item.reference.get("language", ""))[:2].lower()
+    if language in FAMILY_FIRST_LANGUAGES and sort_options is None:
+        overrides.update({"name-as-sort-order": "all", "sort-separator": " "})
+    if not overrides:
         return _original_name_process(self, item, variable, context, sort_options, **kw)
-    saved = self.get(_PRECEDES_LAST)
-    self.set(_PRECEDES_LAST, "never")
-    try:
+    with _attributes(self, overrides):
         return _original_name_process(self, item, variable, context, sort_options, **kw)
-    finally:
-        if saved is None:
-            del self.attrib[_PRECEDES_LAST]
-        else:
-            self.set(_PRECEDES_LAST, saved)
 
 
 def _choose_render(
@@ -407,11 +487,29 @@ class TitleCase:
         return type(text)(self.segment(str(text))) if isinstance(text, String) else text
 
 
+_original_quote = Quoted.quote
+
+
+def _quote(self: Any, string: Any) -> Any:
+    """Quotation marks inside a quoted value become the inner ones ("What is the
+    ‘militia’?" inside “…”), as citeproc-js alternates them."""
+    if self.get("quotes", "false").lower() == "true" and string is not None:
+        open_quote = term_text(self, "open-quote", "")
+        close_quote = term_text(self, "close-quote", "")
+        inner_open = term_text(self, "open-inner-quote", "")
+        inner_close = term_text(self, "close-inner-quote", "")
+        if open_quote and inner_open and open_quote in str(string):
+            string = string.replace(open_quote, inner_open).replace(close_quote, inner_close)
+    return _original_quote(self, string)
+
+
 _original_case = TextCased.case
 
 
 def _case(self: Any, text: Any, language: Any = None) -> Any:
-    if self.get("text-case") == "title" and language == "en":
+    """Title case in English; an element that does not pass the item's language
+    (a name's label: "(Ed.)") is taken to be in English, as in citeproc-js."""
+    if self.get("text-case") == "title" and language in ("en", None):
         return TitleCase().apply(text)
     return _original_case(self, text, language)
 
@@ -445,17 +543,35 @@ _OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=\w)")
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
 
 
-def typographic_quotes(text: str) -> str:
-    """Straight quotes as curly ones: opening after a space or bracket, else closing."""
+def typographic_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")) -> str:
+    """Straight quotes as the locale's quotation marks (double ones: opening after
+    a space or bracket, else closing) and apostrophes as ’."""
     if '"' not in text and "'" not in text:
         return text
-    text = _OPENING_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
+    text = _OPENING_DOUBLE.sub(lambda m: m[1] + quotes[0], text).replace('"', quotes[1])
     return _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
 
 
-def prepared(items: list[dict[str, Any]], output_format: str) -> list[dict[str, Any]]:
-    """The CSL items as citeproc-js would print their values: typographic quotes,
-    and every string escaped for ``output_format``."""
+def term_text(element: Any, name: str, default: str) -> str:
+    """A locale term's text (citeproc-py's ``get_single_term`` gives None for a
+    term without ``<single>``, such as ``open-quote``)."""
+    term = element.get_term(name)
+    return str(term.text) if term is not None and term.text else default
+
+
+def locale_quotes(style: Any) -> tuple[str, str]:
+    """The style's locale's outer quotation marks ("“”" in en-US, "‘’" in en-GB)."""
+    root = style.root
+    return term_text(root, "open-quote", "\u201c"), term_text(root, "close-quote", "\u201d")
+
+
+def prepared(
+    items: list[dict[str, Any]],
+    output_format: str,
+    quotes: tuple[str, str] = ("\u201c", "\u201d"),
+) -> list[dict[str, Any]]:
+    """The CSL items as citeproc-js would print their values: the locale's
+    quotation marks, and every string escaped for ``output_format``."""
     escape: Callable[[str], str] = str
     if output_format == "html":
         escape = _escape_html
@@ -464,7 +580,7 @@ def prepared(items: list[dict[str, Any]], output_format: str) -> list[dict[str, 
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return escape(typographic_quotes(value))
+            return escape(typographic_quotes(value, quotes))
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, dict):
@@ -530,5 +646,7 @@ def install() -> bool:
     Label.process = _label_process
     Label._is_plural = _is_plural
     Date.render_single_date = _render_single_date
+    Names.process = _names_process
+    Quoted.quote = _quote
     Name.initialize = _initialize
     return True
