@@ -14,7 +14,8 @@ def layer_cases() -> list[Reference]:
     """One work for each place where citeproc-py and citeproc-js differed (year
     suffixes, a body as second name, family-first names, number-of-pages labels,
     a style's own date format, full given names, empty labels, nested quotes,
-    a question mark before a period)."""
+    a question mark before a period, a title or editors standing in for the
+    author, an entry opening with "n.d.", a report number with hyphens)."""
     knuth = [Name(family="Knuth", given="Donald Ervin")]
     return [
         Reference(
@@ -97,5 +98,28 @@ def layer_cases() -> list[Reference]:
                 Name(family="Hall", given="Ann"),
                 Name(family="Rowe", given="Bo", role="editor"),
             ],
+        ),
+        Reference(
+            id="ray1957",
+            type="book",
+            title="The great Ray Charles",
+            publisher="Atlantic",
+        ),
+        Reference(
+            id="efstathiou1998",
+            type="article",
+            title="Constraints from distant supernovae",
+            number="astro-ph/9812226",
+            issued=Date("1998", year=1998),
+            language="en",
+            names=[Name(family="Efstathiou", given="George")],
+        ),
+        Reference(
+            id="horner1909",
+            type="book",
+            title="Lincoln centenary",
+            publisher="State Dept.",
+            issued=Date("1909", year=1909),
+            names=[Name(family="Horner", given="Harlan Hoyt", role="editor")],
         ),
     ]

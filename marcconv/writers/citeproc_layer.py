@@ -20,6 +20,13 @@ measures it):
   sets its first field (the citation number) apart, as CSL 1.0.2 says: in text
   a space follows it ("[1] A. Author", not "[1]A. Author"), in HTML it is a
   ``csl-left-margin`` block beside a ``csl-right-inline`` one.
+* :func:`_substitute_render`: the variables a ``cs:substitute`` rendered
+  (a title through its macro, editors in place of authors) are left out of the
+  rest of the entry (CSL 1.0.2, "Substitution"); citeproc-py suppressed only a
+  plain ``<text variable>``, so an authorless record's title or an edited
+  book's editors came out twice.
+* :func:`capitalize_opening_term`: an entry that opens with the "no date"
+  term is capitalised ("(N.d.-b)."), as citeproc-js does.
 * :func:`_quote`: quotation marks inside a quoted title become the inner
   ones (“What is the ‘militia’?”).
 * :func:`no_double_punctuation`: no period after a question or exclamation
@@ -69,6 +76,8 @@ measures it):
   words left in lower case ("along", "between", "via"...), one-letter words left
   alone, and a capital after ``:``, ``?`` and ``!``.  Only items in English, or
   with no language, are title-cased; a name's label ("(Ed.)") is English.
+  ``capitalize-first`` on ``number`` capitalises each hyphenated part, as
+  citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226").
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
   and HTML ones.
 
@@ -96,6 +105,8 @@ from citeproc.model import (
     Name,
     Names,
     Quoted,
+    Substitute,
+    Text,
     TextCased,
     VariableError,
 )
@@ -154,7 +165,12 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
     def bibliography(self) -> list[Any]:
         layout = self.style.root.bibliography.layout
-        return [self._punctuated(entry, layout) for entry in super().bibliography()]
+        no_date = {term_text(self.style.root, "no date", "no date", form)
+                   for form in (None, "short")}  # fmt: skip
+        return [
+            self._punctuated(capitalize_opening_term(str(entry), no_date), layout)
+            for entry in super().bibliography()
+        ]
 
     def cite(self, citation: Any, callback: Any) -> Any:
         return self._punctuated(super().cite(citation, callback), self.style.root.citation.layout)
@@ -273,10 +289,69 @@ class _AuthorSubstitute:
 
 _AUTHORS = _AuthorSubstitute()
 _original_names_process = Names.process
+_TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
+_NAMES_TAG = "{http://purl.org/net/xbiblio/csl}names"
+#: the variables rendered while a cs:substitute child renders (a stack: they nest)
+_RECORDING: list[set[str]] = []
+_original_text_variable = Text._variable
 
 
-def _names_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
-    text = _original_names_process(self, item, *args, **kwargs)
+def _text_variable(self: Any, item: Any, context: Any) -> Any:
+    text = _original_text_variable(self, item, context)
+    if _RECORDING and text:
+        _RECORDING[-1].add(self.get("variable"))
+    return text
+
+
+def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """citeproc-py's ``Substitute.render``; what the chosen child rendered is
+    left out of the rest of the entry."""
+    for child in self.getchildren():
+        _RECORDING.append(set())
+        try:
+            if (isinstance(child, Names) and child.name is None) or isinstance(child, Choose):
+                # a cs:names without its own cs:name, here or inside a cs:choose,
+                # takes the cs:name and cs:label of the names it stands in for
+                names = self.xpath_search("./parent::cs:names[1]")[0]
+                text = child.render(item, names_context=names, context=context, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except VariableError:
+            continue
+        finally:
+            used = _RECORDING.pop()
+        if text:
+            repressed = (context if context is not None else self).get_layout().repressed
+            for variable in used:
+                repressed.setdefault(_TEXT_TAG, []).append(variable)
+                repressed.setdefault(_NAMES_TAG, []).append(variable)
+            if _RECORDING:  # a substitute inside a substitute: the outer one used these too
+                _RECORDING[-1].update(used)
+            return text
+    return None
+
+
+def _names_process(
+    self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
+) -> Any:
+    """citeproc-py's, without the names a substitute has already printed."""
+    roles = (self.get("variable") or "").split()
+    layout = (context if context is not None else self).get_layout()
+    repressed = layout.repressed.get(_NAMES_TAG, ())
+    if repressed and any(role in repressed for role in roles):
+        kept = [role for role in roles if role not in repressed]
+        if not kept:
+            raise VariableError
+        with _attributes(self, {"variable": " ".join(kept)}):
+            text = _original_names_process(self, item, names_context, context, **kwargs)
+    else:
+        text = _original_names_process(self, item, names_context, context, **kwargs)
+    if _RECORDING and text is not None:
+        _RECORDING[-1].update(role for role in roles if role in item.reference)
+    return _author_substitute(text)
+
+
+def _author_substitute(text: Any) -> Any:
     if _AUTHORS.substitute is None or _AUTHORS.seen or text is None:
         return text
     _AUTHORS.seen = True
@@ -508,9 +583,15 @@ _original_case = TextCased.case
 
 def _case(self: Any, text: Any, language: Any = None) -> Any:
     """Title case in English; an element that does not pass the item's language
-    (a name's label: "(Ed.)") is taken to be in English, as in citeproc-js."""
-    if self.get("text-case") == "title" and language in ("en", None):
+    (a name's label: "(Ed.)") is taken to be in English, as in citeproc-js.
+    citeproc-js reads ``number`` as numbers joined by hyphens and capitalises
+    each ("astro-ph/9812226" → "Astro-Ph/9812226")."""
+    text_case = self.get("text-case")
+    if text_case == "title" and language in ("en", None):
         return TitleCase().apply(text)
+    if text_case == "capitalize-first" and self.get("variable") == "number" and "-" in str(text):
+        parts = str(text).split("-")
+        return String("-".join(p[:1].upper() + p[1:] if p.islower() else p for p in parts))
     return _original_case(self, text, language)
 
 
@@ -552,11 +633,22 @@ def typographic_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")
     return _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
 
 
-def term_text(element: Any, name: str, default: str) -> str:
+def term_text(element: Any, name: str, default: str, form: str | None = None) -> str:
     """A locale term's text (citeproc-py's ``get_single_term`` gives None for a
     term without ``<single>``, such as ``open-quote``)."""
-    term = element.get_term(name)
+    term = element.get_term(name, form)
     return str(term.text) if term is not None and term.text else default
+
+
+def capitalize_opening_term(entry: str, terms: set[str]) -> str:
+    """An entry that opens with a term ("(n.d.). Title") starts with a capital,
+    as citeproc-js writes it ("(N.d.). Title"); data keeps its case."""
+    head = entry.lstrip("([")
+    for term in terms:
+        if term and head.startswith(term) and term[0].islower():
+            cut = len(entry) - len(head)
+            return entry[:cut] + term[0].upper() + entry[cut + 1 :]
+    return entry
 
 
 def locale_quotes(style: Any) -> tuple[str, str]:
@@ -647,6 +739,8 @@ def install() -> bool:
     Label._is_plural = _is_plural
     Date.render_single_date = _render_single_date
     Names.process = _names_process
+    Substitute.render = _substitute_render
+    Text._variable = _text_variable
     Quoted.quote = _quote
     Name.initialize = _initialize
     return True
