@@ -25,6 +25,8 @@ measures it):
   rest of the entry (CSL 1.0.2, "Substitution"); citeproc-py suppressed only a
   plain ``<text variable>``, so an authorless record's title or an edited
   book's editors came out twice.
+* :func:`narrow_spaces`: a space before ``: ; ? !`` in a value becomes a narrow
+  no-break space, as citeproc-js prints every string.
 * :func:`capitalize_opening_term`: an entry that opens with the "no date"
   term is capitalised ("(N.d.-b)."), as citeproc-js does.
 * :func:`_quote`: quotation marks inside a quoted title become the inner
@@ -87,6 +89,7 @@ The layer checks the version it was written for and changes nothing on another.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -495,12 +498,26 @@ _INITIAL = re.compile(r"^\w\.?$")
 _original_initialize = Name.initialize
 
 
+def _starts_with_a_letter(text: str) -> bool:
+    """Whether a name starts as citeproc-js's "romanesque" names do: with a cased
+    letter (not "ʻ", a modifier letter, nor a CJK character)."""
+    return bool(text) and unicodedata.category(text[0]) in ("Lu", "Ll", "Lt")
+
+
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
-    """``initialize="false"``: given names stay whole; only initials are spaced."""
+    """``initialize="false"``: given names stay whole; only initials are spaced.
+    A given name that does not start with a letter ("ʻAbd al-Raḥīm") stays whole,
+    and a lower-case word keeps no stray initial mark ("A. de", not "A. de .")."""
     whole = self.get("initialize", "true").lower() == "false"
     if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
         return given
-    return str(_original_initialize(self, given, mark, context))
+    if not _starts_with_a_letter(given):
+        return given
+    text = str(_original_initialize(self, given, mark, context))
+    stray = mark.strip()
+    if stray and text.endswith(" " + stray):
+        text = text[: -len(stray) - 1]
+    return text
 
 
 class TitleCase:
@@ -624,6 +641,17 @@ _OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=\w)")
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
 
 
+_SPACE_BEFORE = re.compile(" ([:;?!\u00bb])")
+
+
+def narrow_spaces(text: str) -> str:
+    """A space before : ; ? ! » as a narrow no-break space, as citeproc-js sets
+    every string it prints ("VII : Rio" → "VII\u202f: Rio")."""
+    if " " not in text:
+        return text
+    return _SPACE_BEFORE.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
+
+
 def typographic_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")) -> str:
     """Straight quotes as the locale's quotation marks (double ones: opening after
     a space or bracket, else closing) and apostrophes as ’."""
@@ -672,7 +700,7 @@ def prepared(
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return escape(typographic_quotes(value, quotes))
+            return escape(narrow_spaces(typographic_quotes(value, quotes)))
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, dict):
