@@ -135,7 +135,8 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
     def _add_year_suffixes(self) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
-        ("Smith, 2001") and whose names are the same get 2001a, 2001b... in
+        ("Smith, 2001") and whose names are the same, as far as the style would
+        show them (up to the citation's et-al-min), get 2001a, 2001b... in
         bibliography order, as citeproc-js gives them.  (Works told apart by
         their names are left to the style's other disambiguation steps, which
         citeproc-py does not have.)"""
@@ -144,12 +145,14 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
             return
         from citeproc import Citation, CitationItem
 
+        # names past the citation's et-al-min are never shown to tell works apart
+        shown = int(citation.get("et-al-min") or 0) or None
         groups: dict[tuple[str, str], list[str]] = {}
         for key in self.keys:
             probe = Citation([CitationItem(key)])
             probe.bibliography = self
             text = str(self.style.render_citation(probe, [], lambda item: None))
-            groups.setdefault((text, _names_of(self.source[key])), []).append(key)
+            groups.setdefault((text, _names_of(self.source[key], shown)), []).append(key)
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
@@ -188,11 +191,11 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         return punctuation_in_quote(text, close, final)
 
 
-def _names_of(reference: Any) -> str:
-    """Every name of a work, in full, as one string."""
+def _names_of(reference: Any, limit: int | None = None) -> str:
+    """The names of a work (the first ``limit`` of each role), in full, as one string."""
     from citeproc import NAMES
 
-    return repr([reference.get(variable) for variable in NAMES])
+    return repr([(reference.get(variable) or [])[:limit] for variable in NAMES])
 
 
 def _suffix(number: int) -> str:
@@ -510,7 +513,13 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
     and a lower-case word keeps no stray initial mark ("A. de", not "A. de .")."""
     whole = self.get("initialize", "true").lower() == "false"
     if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
-        return given
+        # initials inside a longer name take the mark: "Sergey T" → "Sergey T."
+        parts = given.split(" ")
+        stop = mark.strip()
+        return " ".join(
+            part + stop if len(parts) > 1 and len(part) == 1 and part.isupper() else part
+            for part in parts
+        )
     if not _starts_with_a_letter(given):
         return given
     text = str(_original_initialize(self, given, mark, context))
