@@ -25,6 +25,9 @@ measures it):
   rest of the entry (CSL 1.0.2, "Substitution"); citeproc-py suppressed only a
   plain ``<text variable>``, so an authorless record's title or an edited
   book's editors came out twice.
+* :func:`_sort_keys`: the bibliography is sorted with accents and case set
+  aside, as citeproc-js's collator sorts it (citeproc-py compared code points:
+  "Ėti͡ud" came after "Z"); year suffixes follow that order.
 * :func:`narrow_spaces`: a space before ``: ; ? !`` in a value becomes a narrow
   no-break space, as citeproc-js prints every string.
 * :func:`capitalize_opening_term`: an entry that opens with the "no date"
@@ -103,6 +106,7 @@ from citeproc.model import (
     ConditionFailed,
     Date,
     Group,
+    Key,
     Label,
     Layout,
     Name,
@@ -147,12 +151,16 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
         # names past the citation's et-al-min are never shown to tell works apart
         shown = int(citation.get("et-al-min") or 0) or None
+        # given names tell works apart only where the style adds them to citations
+        rule = citation.get("givenname-disambiguation-rule") or "by-cite"
+        primary_only = rule.startswith("primary-name")
         groups: dict[tuple[str, str], list[str]] = {}
         for key in self.keys:
             probe = Citation([CitationItem(key)])
             probe.bibliography = self
             text = str(self.style.render_citation(probe, [], lambda item: None))
-            groups.setdefault((text, _names_of(self.source[key], shown)), []).append(key)
+            names = _names_of(self.source[key], shown, primary_only)
+            groups.setdefault((text, names), []).append(key)
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
@@ -191,11 +199,18 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         return punctuation_in_quote(text, close, final)
 
 
-def _names_of(reference: Any, limit: int | None = None) -> str:
-    """The names of a work (the first ``limit`` of each role), in full, as one string."""
+def _names_of(reference: Any, limit: int | None = None, primary_only: bool = False) -> str:
+    """The names of a work that could tell it apart in a citation, as one string:
+    the first ``limit`` of each role; given names of the first only when the
+    style's givenname-disambiguation-rule is a primary-name one."""
     from citeproc import NAMES
 
-    return repr([(reference.get(variable) or [])[:limit] for variable in NAMES])
+    shown = []
+    for variable in NAMES:
+        for position, name in enumerate((reference.get(variable) or [])[:limit]):
+            given = name.get("given") if position == 0 or not primary_only else None
+            shown.append((variable, name.get("family"), name.get("literal"), given))
+    return repr(shown)
 
 
 def _suffix(number: int) -> str:
@@ -510,7 +525,8 @@ def _starts_with_a_letter(text: str) -> bool:
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
     """``initialize="false"``: given names stay whole; only initials are spaced.
     A given name that does not start with a letter ("ʻAbd al-Raḥīm") stays whole,
-    and a lower-case word keeps no stray initial mark ("A. de", not "A. de .")."""
+    an abbreviated one ("M. Tim.", "Alph. de") is kept, and a lower-case word
+    keeps no stray initial mark ("A. de", not "A. de ."), as in citeproc-js."""
     whole = self.get("initialize", "true").lower() == "false"
     if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
         # initials inside a longer name take the mark: "Sergey T" → "Sergey T."
@@ -522,11 +538,38 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
         )
     if not _starts_with_a_letter(given):
         return given
+    parts = given.split()
+    if any(len(part) > 2 and part.endswith(".") and part[:-1].isalpha() for part in parts):
+        # an abbreviated name ("Tim.", "Alph.", "Wm.") is kept as catalogued
+        stop = mark.strip()
+        return " ".join(
+            part if part.endswith(".") or not part[0].isupper() else part[0] + stop
+            for part in parts
+        )
     text = str(_original_initialize(self, given, mark, context))
     stray = mark.strip()
     if stray and text.endswith(" " + stray):
         text = text[: -len(stray) - 1]
     return text
+
+
+_original_sort_keys = Key.sort_keys
+
+
+def collation_key(text: str) -> str:
+    """A text as a collator compares it at the first level: accents and case
+    set aside ("Ėti͡ud" beside "Etude", not after "Z")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
+    """citeproc-py's sort keys, text compared as citeproc-js's collator does."""
+    keys = _original_sort_keys(self, items, context)
+    return [
+        String(collation_key(str(key))) if isinstance(key, (str, MixedString)) else key
+        for key in keys
+    ]
 
 
 class TitleCase:
@@ -778,6 +821,7 @@ def install() -> bool:
     Names.process = _names_process
     Substitute.render = _substitute_render
     Text._variable = _text_variable
+    Key.sort_keys = _sort_keys
     Quoted.quote = _quote
     Name.initialize = _initialize
     return True
