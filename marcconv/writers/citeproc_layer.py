@@ -78,9 +78,10 @@ measures it):
   style set ``initialize-with``.
 * :class:`TitleCase`: ``text-case="title"`` as citeproc-js does it: words are
   also split at hyphens, slashes and brackets ("Astro-Ph"), its longer list of
-  words left in lower case ("along", "between", "via"...), one-letter words left
-  alone, and a capital after ``:``, ``?`` and ``!``.  Only items in English, or
-  with no language, are title-cased; a name's label ("(Ed.)") is English.
+  words left in lower case ("along", "between", "via"...) unless one ends the
+  title, one-letter words left alone, and a capital after ``:``, ``?`` and
+  ``!``.  Only items in English, or with no language, are title-cased; a
+  name's label ("(Ed.)") is English.
   ``capitalize-first`` on ``number`` capitalises each hyphenated part, as
   citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226").
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
@@ -303,9 +304,11 @@ class _AuthorSubstitute:
     """``subsequent-author-substitute`` (rule complete-all): the first names of an
     entry that repeat those of the entry before are replaced by the substitute."""
 
-    substitute: str | None = None
-    previous: str | None = None
-    seen = False
+    def __init__(self) -> None:
+        self.substitute: str | None = None
+        self.previous: str | None = None
+        self.seen = False
+        self.substituted: set[str] = set()  # what the last cs:substitute rendered
 
 
 _AUTHORS = _AuthorSubstitute()
@@ -327,6 +330,7 @@ def _text_variable(self: Any, item: Any, context: Any) -> Any:
 def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     """citeproc-py's ``Substitute.render``; what the chosen child rendered is
     left out of the rest of the entry."""
+    _AUTHORS.substituted = set()
     for child in self.getchildren():
         _RECORDING.append(set())
         try:
@@ -342,6 +346,7 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
         finally:
             used = _RECORDING.pop()
         if text:
+            _AUTHORS.substituted = used
             repressed = (context if context is not None else self).get_layout().repressed
             for variable in used:
                 repressed.setdefault(_TEXT_TAG, []).append(variable)
@@ -367,8 +372,18 @@ def _names_process(
             text = _original_names_process(self, item, names_context, context, **kwargs)
     else:
         text = _original_names_process(self, item, names_context, context, **kwargs)
-    if _RECORDING and text is not None:
-        _RECORDING[-1].update(role for role in roles if role in item.reference)
+    own = [role for role in roles if role in item.reference]
+    if _RECORDING:  # inside a cs:substitute: the enclosing names decide
+        if text is not None:
+            _RECORDING[-1].update(own)
+        return text
+    if not own:  # rendered by its cs:substitute
+        if "author" in _AUTHORS.substituted:  # the authors, standing in for composers
+            return _author_substitute(text)
+        if _AUTHORS.substitute is not None and text is not None and not _AUTHORS.seen:
+            _AUTHORS.seen = True  # a title or editors: no author to substitute
+            _AUTHORS.previous = None
+        return text
     return _author_substitute(text)
 
 
@@ -599,14 +614,12 @@ class TitleCase:
         for i in range(0, len(pieces), 2):
             following = pieces[i + 1] if i + 1 < len(pieces) else ""
             words = self.SPACES.split(pieces[i])
-            last = max((j for j, w in enumerate(words) if w.strip()), default=-1)
             for j, word in enumerate(words):
                 if not word.strip():
                     continue
                 lower = word.lower()
                 capitalize = (
                     (len(word) > 1 and lower not in self.SKIP_WORDS)
-                    or (j == last and following == "-")
                     or self.first
                     or self.after_punctuation
                 )
@@ -618,6 +631,15 @@ class TitleCase:
                 self.after_punctuation = True
         return "".join(pieces)
 
+    LAST_WORD = re.compile(r"(\w+)(\W*)$")
+
+    def last_word(self, text: str) -> str:
+        """A stop word that ends the title is capitalised ("Review Given At")."""
+        match = self.LAST_WORD.search(text)
+        if match and len(match[1]) > 1 and match[1] in self.SKIP_WORDS:
+            return text[: match.start()] + match[1].capitalize() + match[2]
+        return text
+
     def apply(self, text: Any) -> Any:
         if isinstance(text, MixedString):
             out = []
@@ -627,8 +649,12 @@ class TitleCase:
                     out.append(part)
                 else:
                     out.append(type(part)(self.segment(str(part))))
+            if out and not isinstance(out[-1], NoCase):
+                out[-1] = type(out[-1])(self.last_word(str(out[-1])))
             return MixedString(out)
-        return type(text)(self.segment(str(text))) if isinstance(text, String) else text
+        if isinstance(text, String):
+            return type(text)(self.last_word(self.segment(str(text))))
+        return text
 
 
 _original_quote = Quoted.quote
