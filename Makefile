@@ -3,6 +3,7 @@
 #   make test   ruff, mypy and the whole pytest suite
 #   make fuzz   the hostile-input fuzz test with many more examples
 #   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
+#   make agreement  citations against citeproc-js for eight styles (bench/AGREEMENT.md)
 #   make docs   regenerate docs/mapping.md from the mapping tables
 #   make golden regenerate the golden files (review the diff before committing)
 
@@ -16,7 +17,7 @@ CONFORMANCE := ../shared/conformance
 
 FUZZ_EXAMPLES ?= 3000
 
-.PHONY: demo test lint fuzz bench docs golden conformance-setup clean
+.PHONY: demo test lint fuzz bench agreement docs golden conformance-setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,10 @@ fuzz: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# citations against citeproc-js, style by style (needs ../shared/conformance)
+agreement: $(VENV)/.installed conformance-setup
+	$(BIN)/python bench/agreement.py
 
 docs: $(VENV)/.installed
 	@mkdir -p docs

@@ -11,9 +11,12 @@ from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
 from marcconv.writers.citation import CitationWriter
 from marcconv.writers.citeproc_layer import (
+    collation_key,
     markdown,
+    narrow_spaces,
     no_double_punctuation,
     punctuation_in_quote,
+    typographic_quotes,
 )
 from tests.citeproc_cases import layer_cases
 
@@ -123,3 +126,15 @@ def test_layer_output_equals_citeproc_js(style: str) -> None:
     # citeproc-js; the files hold citeproc-js's own output
     expected = (CITEPROC_JS / f"{style}.txt").read_text(encoding="utf-8").splitlines()
     assert sorted(render(style, layer_cases()).splitlines()) == sorted(expected)
+
+
+def test_quotes_and_apostrophes_as_citeproc_js_prints_them() -> None:
+    assert typographic_quotes("PPD '93") == "PPD ’93"  # an apostrophe, not a quotation
+    assert typographic_quotes("the 'militia' of Rome's") == "the ‘militia’ of Rome’s"
+    assert typographic_quotes('"Solution"', ("‘", "’")) == "‘Solution’"  # en-GB
+    assert narrow_spaces("VII : Rio") == "VII\u202f: Rio"
+
+
+def test_sorting_sets_accents_case_and_punctuation_aside() -> None:
+    assert collation_key("Ėti͡ud.") == "etiud"
+    assert collation_key("na debri͡akh.") < collation_key("na debri͡akh (s drugoĭ)")

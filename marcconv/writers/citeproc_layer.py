@@ -571,11 +571,15 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
 _original_sort_keys = Key.sort_keys
 
 
+_NOT_SORTED = re.compile(r"[^\w\s]+")
+
+
 def collation_key(text: str) -> str:
-    """A text as a collator compares it at the first level: accents and case
-    set aside ("Ėti͡ud" beside "Etude", not after "Z")."""
+    """A text as a collator compares it at the first level: accents, case and
+    punctuation set aside ("Ėti͡ud" beside "Etude", not after "Z")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_NOT_SORTED.sub(" ", bare).split())
 
 
 def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
@@ -715,7 +719,8 @@ def _escape_html(text: str) -> str:
 
 
 _OPENING_DOUBLE = re.compile(r'(^|[\s(\[{])"')
-_OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=\w)")
+# an opening single quotation mark: before a letter, with a closing one later on
+_OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=[^\W\d_][^']*'(?!\w))")
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
 
 
