@@ -231,3 +231,37 @@ def test_digits_are_ascii_digits() -> None:
 
     assert year_from_008("121103s²002    mau") is None
     assert year_from_008("121103s2002    mau") == Date("2002", year=2002)
+
+
+def test_alternate_script_title_and_host_isbn() -> None:
+    ref = reference(
+        "1 24500 $$6880-01$$aNihon no chasho /$$cHayashiya.\n"
+        "1 88000 $$6245-01/$1$$a日本 の 茶書 /$$c林屋.\n"
+        "1 773__ $$z9783954501823$$c2520-2525$$y2017\n"
+    )
+    assert (ref.title, ref.original_title) == ("Nihon no chasho", "日本 の 茶書")
+    assert ref.isbn == ["978-3-95450-182-3"]  # 773 $z, the host's ISBN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("14 06 2000", Date("14 06 2000", year=2000, month=6, day=14)),
+     ("Oct 1981", Date("Oct 1981", year=1981, month=10))],
+)  # fmt: skip
+def test_more_date_shapes(text: str, expected: Date) -> None:
+    assert parse_date(text) == expected
+
+
+def test_language_names_relator_phrases_and_subject_order() -> None:
+    ref = reference(
+        "1 041__ $$aPortuguese\n1 100__ $$aCMS team$$eProduced by\n"
+        "1 650_0 $$aCapital punishment$$zUnited States$$xStates.\n"
+    )
+    assert ref.language == "pt"
+    assert [(n.literal, n.role) for n in ref.names] == [("CMS team", "producer")]
+    assert ref.keyword == ["Capital punishment -- United States -- States"]  # record order
+
+
+def test_a_bare_link_in_773_does_not_make_an_article() -> None:
+    # CDS video 2272973: 773 $o $r $u links the project record
+    assert reference("1 773__ $$oAVW.project.2963$$rCERN-MOVIE-2017-023\n").type == "document"

@@ -28,6 +28,7 @@ SEASONS: dict[str, int] = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23,
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 046 / 008-style 20250314
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ ./](\d{1,2})[ ./](\d{4})$")  # Invenio "14 06 2000"
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 _RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-–/]\s*(\d{4}|\d{2})(?!\d)")
 _APPROXIMATE = re.compile(r"\?|\bca\.|\bcirca\b|\bapprox", re.IGNORECASE)
@@ -43,6 +44,9 @@ def parse_date(text: str) -> Date | None:
     compact = _COMPACT.match(raw)
     if compact:
         return _checked(raw, int(compact[1]), int(compact[2]), int(compact[3]), approximate)
+    numeric = _DAY_MONTH_YEAR.match(raw)
+    if numeric and 1 <= int(numeric[2]) <= 12 and 1 <= int(numeric[1]) <= 31:
+        return _checked(raw, int(numeric[3]), int(numeric[2]), int(numeric[1]), approximate)
     iso = _ISO.search(raw)
     if iso and 1 <= int(iso[2]) <= 12:
         day = int(iso[3]) if iso[3] else None

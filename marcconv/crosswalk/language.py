@@ -19,9 +19,24 @@ def _table() -> dict[str, str]:
     return table
 
 
+@cache
+def _names() -> dict[str, str]:
+    """English language names ("portuguese") → BCP 47, for records that spell
+    the language out in 041 (INSPIRE: "Portuguese")."""
+    import pycountry
+
+    return {
+        lang.name.lower(): getattr(lang, "alpha_2", None) or lang.alpha_3
+        for lang in pycountry.languages
+    }
+
+
 def to_bcp47(code: str) -> str | None:
-    """ "eng" → "en", "spa" → "es", "fre" → "fr"; "und", "zxx" and blanks → None."""
-    key = code.strip().lower()
-    if len(key) != 3 or not key.isalpha() or key in {"und", "zxx", "mul", "mis"}:
-        return None
-    return _table().get(key)
+    """ "eng" → "en", "spa" → "es", "fre" → "fr", "Portuguese" → "pt"; "und", "zxx"
+    and blanks → None."""
+    key = code.strip().strip(".").lower()
+    if len(key) == 3 and key.isalpha():
+        return None if key in {"und", "zxx", "mul", "mis"} else _table().get(key)
+    if len(key) > 3 and key.replace(" ", "").isalpha():
+        return _names().get(key)
+    return None

@@ -34,6 +34,9 @@ RELATOR_TERMS: dict[str, str] = {
     "degree supervisor": "contributor", "contributor": "contributor",
     "writer of introduction": "contributor", "writer of preface": "contributor",
     "author of introduction": "contributor", "annotator": "contributor",
+    # phrases as Invenio sites (CDS) write them
+    "produced by": "producer", "directed by": "director", "translated by": "translator",
+    "illustrated by": "illustrator", "performed by": "performer", "composed by": "composer",
 }  # fmt: skip
 
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)

@@ -126,13 +126,18 @@ def fixed_length_data(fld: pymarc.Field, draft: Draft) -> None:
 def isbn(fld: pymarc.Field, draft: Draft) -> None:
     """020 $a: ISBN, qualifiers such as "(pbk.)" dropped, validated and hyphenated."""
     for value in every(fld, "a"):
-        candidate = value.split(" ")[0].split("(")[0].strip(" :;.")
-        try:
-            draft.ref.isbn.append(stdnum_isbn.format(stdnum_isbn.validate(candidate)))
-        except Exception:
-            draft.warnings.append((_line(fld), f"020: {value!r} is not a valid ISBN; kept as is"))
-            if candidate:
-                draft.ref.isbn.append(candidate)
+        _add_isbn(draft, value, fld)
+
+
+def _add_isbn(draft: Draft, value: str, fld: pymarc.Field) -> None:
+    candidate = value.split(" ")[0].split("(")[0].strip(" :;.")
+    try:
+        formatted = stdnum_isbn.format(stdnum_isbn.validate(candidate))
+    except Exception:
+        draft.warnings.append((_line(fld), f"{fld.tag}: {value!r} is not a valid ISBN; kept as is"))
+        formatted = candidate
+    if formatted and formatted not in draft.ref.isbn:
+        draft.ref.isbn.append(formatted)
 
 
 def issn(fld: pymarc.Field, draft: Draft) -> None:
@@ -276,20 +281,38 @@ def meeting(fld: pymarc.Field, draft: Draft) -> None:
 
 
 # ----------------------------------------------------------------- titles and edition
-def title(fld: pymarc.Field, draft: Draft) -> None:
-    """245 $a $b $n $p: title and subtitle, ISBD punctuation and brackets removed."""
+def title_text(fld: pymarc.Field) -> tuple[str, str | None] | None:
+    """(title, short title) of a 245 or its 880: $a $b $n $p, ISBD punctuation
+    and brackets removed; the short title is $a when there is a subtitle."""
     main = first(fld, "a")
     if not main:
-        return
-    text = clean(main)
+        return None
+    text = short = clean(main)
     subtitle = first(fld, "b")
     if subtitle:
-        draft.ref.title_short = text
         text = f"{text}: {clean(subtitle)}"
     for code, joiner in (("n", ". "), ("p", ". ")):
         for part in every(fld, code):
             text = f"{text}{joiner}{clean(part)}"
-    draft.ref.title = text
+    return text, short if subtitle else None
+
+
+def title(fld: pymarc.Field, draft: Draft) -> None:
+    """245 $a $b $n $p: title and subtitle, ISBD punctuation and brackets removed."""
+    found = title_text(fld)
+    if found:
+        draft.ref.title, short = found
+        if short:
+            draft.ref.title_short = short
+
+
+def alternate_script(fld: pymarc.Field, draft: Draft) -> None:
+    """880 linked to the 245 ($6 245-nn): the title in its original script."""
+    link = first(fld, "6") or ""
+    if link.startswith("245") and not draft.ref.original_title:
+        found = title_text(fld)
+        if found:
+            draft.ref.original_title = found[0]
 
 
 def edition(fld: pymarc.Field, draft: Draft) -> None:
@@ -393,13 +416,18 @@ def licence(fld: pymarc.Field, draft: Draft) -> None:
         draft.ref.license = value
 
 
+SUBJECT_CODES = frozenset("avxyz")  # heading and subdivisions (MARC 21, 6XX)
+
+
 def subject(fld: pymarc.Field, draft: Draft) -> None:
-    """600-651 $a with subdivisions $x $y $z, and 653 uncontrolled keywords."""
-    sub = by_code(fld)
-    parts = [strip_isbd(v) for code in "axyz" for v in sub.get(code, ())]
+    """600-651 $a with its subdivisions ($v form, $x general, $y period, $z place)
+    in the order of the record, and 653 uncontrolled keywords."""
     if fld.tag == "653":
-        values = [strip_isbd(v) for v in sub.get("a", ())]
+        values = [strip_isbd(text) for code, value in fld.subfields if code == "a"
+                  if (text := text_of(value))]  # fmt: skip
     else:
+        parts = [strip_isbd(text) for code, value in fld.subfields if code in SUBJECT_CODES
+                 if (text := text_of(value))]  # fmt: skip
         values = [" -- ".join(parts)] if parts else []
     for value in values:
         if value and value not in draft.ref.keyword:
@@ -451,6 +479,8 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
     for value in every(fld, "x"):
         if _ISSN_SHAPE.fullmatch(value.strip(" .;")):  # INSPIRE puts free text in $x
             _add_issn(draft, value, fld)
+    for value in every(fld, "z"):  # the host's ISBN (a chapter's book, a paper's proceedings)
+        _add_isbn(draft, value, fld)
 
 
 def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
@@ -492,6 +522,7 @@ RULES: tuple[Rule, ...] = (
     Rule("110..|710..", "author (collaborations and bodies)", body),
     Rule("111..|711..", "event-title", meeting),
     Rule("245..", "title, title-short", title),
+    Rule("880..", "original-title (880 $6 245-nn)", alternate_script),
     Rule("250..", "edition", edition),
     Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
     Rule("300..", "number-of-pages", extent),
@@ -502,7 +533,7 @@ RULES: tuple[Rule, ...] = (
     Rule("540..", "license", licence),
     Rule("600..|610..|611..|630..|650..|651..|653..", "keyword", subject),
     Rule("655..|980..", "type (see crosswalk/types.py)", ignored),
-    Rule("773..", "container-title(-short), volume, issue, page, ISSN, issued", host_item),
+    Rule("773..", "container-title(-short), volume, issue, page, ISSN, ISBN, issued", host_item),
     Rule("856..", "URL, DOI", electronic_location),
     Rule("909CO", "identifiers[oai]", oai_identifier),
 )

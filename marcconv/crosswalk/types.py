@@ -10,7 +10,8 @@ Evidence is weighed in this order; the first that decides wins:
    item (``773``), otherwise the proceedings volume itself (book);
 5. leader 06 (type of record) and 07 (bibliographic level); a component part
    (07 ``a``) is a chapter when its host has an ISBN, an article otherwise;
-6. a host item (``773``) alone → journal article;
+6. a host item (``773`` naming a title, enumeration, ISSN or ISBN, not a bare
+   link) alone → journal article;
 7. a record with no leader (Invenio text MARC rarely prints one): the RDA
    content type (``336``), then the general material designation
    (``245 $h``, "[sound recording]"), then its fields (see
@@ -48,6 +49,7 @@ COLLECTION_TYPES: dict[str, str] = {
     "PREPRINT": "article", "PREPRINTS": "article", "WORKINGPAPER": "article",
     "DATASET": "dataset", "DATA": "dataset", "SOFTWARE": "software",
     "PICTURE": "graphic", "PHOTO": "graphic", "POSTER": "graphic", "VIDEO": "motion_picture",
+    "PUBLVIDEOMOVIE": "motion_picture", "VIDEOCLIP": "motion_picture",
     "PATENT": "patent", "LECTURES": "speech", "MAP": "map",
 }  # fmt: skip
 
@@ -107,6 +109,12 @@ def collection_type(record: pymarc.Record) -> str | None:
         if kind:
             return kind
     return None
+
+
+def _names_a_host(record: pymarc.Record) -> bool:
+    """A 773 that names a host to be part of ($t title, $p abbreviated title, $g
+    its enumeration, $x ISSN, $z ISBN), not only a link ($o, $r, $u, $w)."""
+    return any(f.get_subfields("t", "p", "g", "x", "z") for f in record.get_fields("773"))
 
 
 def _host_is_monograph(record: pymarc.Record) -> bool:
@@ -183,7 +191,7 @@ def detect_type(record: pymarc.Record) -> str:
     kind = leader_type(record)
     if kind:
         return kind
-    if record.get_fields("773"):
+    if _names_a_host(record):
         return "chapter" if _host_is_monograph(record) else "article-journal"
     if not _has_leader(record):
         for rule in (content_type, material_type, fields_type):
