@@ -81,7 +81,8 @@ measures it):
   words left in lower case ("along", "between", "via"...) unless one ends the
   title, one-letter words left alone, and a capital after ``:``, ``?`` and
   ``!``.  Only items in English, or with no language, are title-cased; a
-  name's label ("(Ed.)") is English.
+  name's label ("(Ed.)") is English, and so, for citeproc-js, is the
+  original-script title ("Originally published as …").
   ``capitalize-first`` on ``number`` capitalises each hyphenated part, as
   citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226").
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
@@ -686,7 +687,9 @@ def _case(self: Any, text: Any, language: Any = None) -> Any:
     citeproc-js reads ``number`` as numbers joined by hyphens and capitalises
     each ("astro-ph/9812226" → "Astro-Ph/9812226")."""
     text_case = self.get("text-case")
-    if text_case == "title" and language in ("en", None):
+    # citeproc-js checks the item's language for "title" but not "original-title"
+    english = language in ("en", None) or self.get("variable") == "original-title"
+    if text_case == "title" and english:
         return TitleCase().apply(text)
     if text_case == "capitalize-first" and self.get("variable") == "number" and "-" in str(text):
         parts = str(text).split("-")
