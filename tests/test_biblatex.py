@@ -146,3 +146,10 @@ def test_every_field_is_one_the_data_model_allows(kind: str, role: str, values: 
     assert kind_written is not None
     allowed = TYPE_FIELDS.get(kind_written[1], frozenset()) | GLOBAL_FIELDS
     assert set(_fields(text)) <= allowed
+
+
+def test_one_valid_isbn_and_issn() -> None:
+    ref = Reference(id="k", type="book", title="T",
+                    isbn=["9789655220613", "978-1-4037-9396-6", "1-4037-9396-4"])  # fmt: skip
+    fields = _fields(_biblatex(ref))
+    assert fields["isbn"] == "978-1-4037-9396-6"  # the first is not a valid ISBN

@@ -10,7 +10,11 @@ command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bibtexparser.model import Entry, Field
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
 
 from marcconv.model import Date, Reference
 from marcconv.writers.base import Writer, WriterOptions
@@ -140,6 +144,12 @@ def _eprint(ref: Reference) -> tuple[str, str] | None:
     return None
 
 
+def _first_valid(values: list[str], is_valid: Callable[[str], bool]) -> str | None:
+    """biblatex's isbn and issn hold one number, which biber checks: the first
+    valid one (the model keeps every number, valid or not, for CSL-JSON and RIS)."""
+    return next((value for value in values if is_valid(value)), None)
+
+
 def _langid(ref: Reference, options: WriterOptions) -> str | None:
     if not ref.language:
         return None
@@ -166,8 +176,8 @@ FIELDS: tuple[tuple[str, Getter], ...] = (
     ("institution", text_of("publisher")),
     ("location", text_of("publisher_place")),
     ("type", _type),
-    ("isbn", lambda r, o: ", ".join(r.isbn) or None),
-    ("issn", lambda r, o: ", ".join(r.issn) or None),
+    ("isbn", lambda r, o: _first_valid(r.isbn, stdnum_isbn.is_valid)),
+    ("issn", lambda r, o: _first_valid(r.issn, stdnum_issn.is_valid)),
     ("doi", doi_of),
     ("eprint", lambda r, o: verbatim(e[0]) if (e := _eprint(r)) else None),
     ("eprinttype", lambda r, o: e[1] if (e := _eprint(r)) else None),
