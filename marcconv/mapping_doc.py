@@ -24,6 +24,8 @@ from marcconv.writers.csljson import to_csl
 from marcconv.writers.ris import to_ris
 
 MARKER = "Zqxmarker"
+#: identifiers a writer may check: the probe gives valid ones
+VALID_PROBES = {"isbn": "978-3-95450-182-3", "issn": "0732-183X"}
 #: kinds of work used to probe the writers: the type decides some field names
 PROBE_TYPES = ("article-journal", "book", "chapter", "thesis", "report", "paper-conference")
 WRITERS = ("csl", "bibtex", "biblatex", "ris")
@@ -41,6 +43,8 @@ def _probe(attribute: str, kind: str) -> Reference:
         value = Date(raw="1777", year=1777, month=7)
     elif attribute == "identifiers":
         value = {"handle": [MARKER]}
+    elif attribute in VALID_PROBES:
+        value = [VALID_PROBES[attribute]]
     elif isinstance(current, list):
         value = [MARKER]
     else:
@@ -51,7 +55,7 @@ def _probe(attribute: str, kind: str) -> Reference:
 
 def _found(ref: Reference) -> dict[str, set[str]]:
     """Where each writer puts the marker (or the probe date) for ``ref``."""
-    wanted = ("1777", MARKER, MARKER.lower())
+    wanted = ("1777", MARKER, MARKER.lower(), *VALID_PROBES.values())
     out: dict[str, set[str]] = {writer: set() for writer in WRITERS}
     for key, value in to_csl(ref).items():
         text = json.dumps(value)
