@@ -94,10 +94,10 @@ class KeyMaker:
             given.add(base)
             return base
         n = self._next_suffix.get(base, 0)  # resume: many equal bases stay linear
-        key = base + _suffix(n)
+        key = base + letter_suffix(n)
         n += 1
         while key in given:
-            key = base + _suffix(n)
+            key = base + letter_suffix(n)
             n += 1
         self._next_suffix[base] = n
         given.add(key)
@@ -155,8 +155,9 @@ class Fingerprints:
                 self._table[self._slot(value)] = value
 
 
-def _suffix(n: int) -> str:
-    """0 → "a", 25 → "z", 26 → "aa"."""
+def letter_suffix(n: int) -> str:
+    """0 → "a", 25 → "z", 26 → "aa": the suffixes of repeated keys, and the year
+    suffixes of citations (2001a), as citeproc-js counts them."""
     letters = ""
     n += 1
     while n:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import pymarc
 from stdnum import isbn as stdnum_isbn
@@ -131,13 +132,7 @@ def isbn(fld: pymarc.Field, draft: Draft) -> None:
 
 def _add_isbn(draft: Draft, value: str, fld: pymarc.Field) -> None:
     candidate = value.split(" ")[0].split("(")[0].strip(" :;.")
-    try:
-        formatted = stdnum_isbn.format(stdnum_isbn.validate(candidate))
-    except Exception:
-        draft.warnings.append((_line(fld), f"{fld.tag}: {value!r} is not a valid ISBN; kept as is"))
-        formatted = candidate
-    if formatted and formatted not in draft.ref.isbn:
-        draft.ref.isbn.append(formatted)
+    _add_number(draft, fld, value, candidate, stdnum_isbn, "ISBN", draft.ref.isbn)
 
 
 def issn(fld: pymarc.Field, draft: Draft) -> None:
@@ -147,14 +142,29 @@ def issn(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def _add_issn(draft: Draft, value: str, fld: pymarc.Field) -> None:
-    candidate = value.strip(" .;")
+    _add_number(draft, fld, value, value.strip(" .;"), stdnum_issn, "ISSN", draft.ref.issn)
+
+
+def _add_number(
+    draft: Draft,
+    fld: pymarc.Field,
+    value: str,
+    candidate: str,
+    scheme: ModuleType,
+    label: str,
+    numbers: list[str],
+) -> None:
+    """A standard number validated and formatted by python-stdnum; one that does
+    not validate is kept as catalogued, with a warning; each number once."""
     try:
-        formatted = stdnum_issn.format(stdnum_issn.validate(candidate))
+        formatted = scheme.format(scheme.validate(candidate))
     except Exception:
-        draft.warnings.append((_line(fld), f"{fld.tag}: {value!r} is not a valid ISSN; kept as is"))
+        draft.warnings.append(
+            (_line(fld), f"{fld.tag}: {value!r} is not a valid {label}; kept as is")
+        )
         formatted = candidate
-    if formatted and formatted not in draft.ref.issn:
-        draft.ref.issn.append(formatted)
+    if formatted and formatted not in numbers:
+        numbers.append(formatted)
 
 
 # 024 $2 source → identifier scheme (compared in lower case)

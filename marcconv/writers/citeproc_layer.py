@@ -121,6 +121,8 @@ from citeproc.model import (
 )
 from citeproc.string import MixedString, NoCase, String, join
 
+from marcconv.keys import letter_suffix
+
 PINNED = "0.11.1"
 
 
@@ -166,7 +168,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
-                    self.source[key]["year_suffix"] = String(_suffix(number))
+                    self.source[key]["year_suffix"] = String(letter_suffix(number))
 
     def register(self, citation: Any, callback: Any = None) -> None:
         citation.bibliography = self
@@ -213,16 +215,6 @@ def _names_of(reference: Any, limit: int | None = None, primary_only: bool = Fal
             given = name.get("given") if position == 0 or not primary_only else None
             shown.append((variable, name.get("family"), name.get("literal"), given))
     return repr(shown)
-
-
-def _suffix(number: int) -> str:
-    """0 → a, 25 → z, 26 → aa (citeproc-js)."""
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 _DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019]?)[.]")
