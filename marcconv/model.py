@@ -109,6 +109,8 @@ class Reference:
     abstract: str | None = None
     language: str | None = None  # BCP 47: "en"
     license: str | None = None
+    call_number: str | None = None  # "HV8699.U5 G35 2002" (050, 090, 082)
+    source: str | None = None  # the repository or catalogue: "zaguan.unizar.es"
     note: list[str] = field(default_factory=list)
     keyword: list[str] = field(default_factory=list)
     # identifiers with no CSL variable of their own: handle, urn, arxiv, oai, report numbers...

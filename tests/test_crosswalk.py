@@ -265,3 +265,13 @@ def test_language_names_relator_phrases_and_subject_order() -> None:
 def test_a_bare_link_in_773_does_not_make_an_article() -> None:
     # CDS video 2272973: 773 $o $r $u links the project record
     assert reference("1 773__ $$oAVW.project.2963$$rCERN-MOVIE-2017-023\n").type == "document"
+
+
+def test_call_number_and_source() -> None:
+    ref = reference(
+        "1 05000 $$aHV8699.U5$$bG35 2002\n1 08210 $$a975.3$$213\n"
+        "1 909CO $$ooai:zaguan.unizar.es:161903$$particulos\n"
+    )
+    assert ref.call_number == "HV8699.U5 G35 2002"  # 050 before 082
+    assert ref.source == "zaguan.unizar.es"  # the repository of the OAI identifier
+    assert reference("1 08200 $$a975.3$$213\n").call_number == "975.3"

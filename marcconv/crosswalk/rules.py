@@ -508,10 +508,24 @@ def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def oai_identifier(fld: pymarc.Field, draft: Draft) -> None:
-    """909CO $o: the OAI-PMH identifier of an Invenio record."""
+    """909CO $o: the OAI-PMH identifier of an Invenio record; its repository
+    ("oai:zaguan.unizar.es:161903") is the CSL source."""
     value = first(fld, "o")
     if value:
         draft.ref.add_identifier("oai", value)
+        scheme, _, rest = value.partition(":")
+        repository = rest.rpartition(":")[0]
+        if scheme.lower() == "oai" and repository and not draft.ref.source:
+            draft.ref.source = repository
+
+
+def call_number(fld: pymarc.Field, draft: Draft) -> None:
+    """050 / 090 $a $b (Library of Congress), else 082 $a (Dewey): the call number."""
+    parts = [v for code, v in fld.subfields if code in "ab" and v.strip()]
+    if fld.tag == "082":
+        parts = parts[:1]
+    if parts and not draft.ref.call_number:
+        draft.ref.call_number = " ".join(p.strip() for p in parts)
 
 
 def ignored(fld: pymarc.Field, draft: Draft) -> None:
@@ -526,6 +540,7 @@ RULES: tuple[Rule, ...] = (
     Rule("022..", "ISSN", issn),
     Rule("024..", "DOI, identifiers[handle|urn|arxiv|...]", other_identifier),
     Rule("035..", "identifiers[system]", system_number),
+    Rule("050..|090..|082..", "call-number", call_number),
     Rule("037..|088..", "number (reports), identifiers[arxiv]", report_number),
     Rule("041..", "language", language_code),
     Rule("100..|700..", "author, editor, translator, ... (by relator)", person),

@@ -30,6 +30,8 @@ STRING_VARIABLES: tuple[tuple[str, str], ...] = (
     ("publisher_place", "publisher-place"),
     ("doi", "DOI"),
     ("language", "language"),
+    ("call_number", "call-number"),
+    ("source", "source"),
     ("abstract", "abstract"),
 )
 # list attributes written as one CSL string

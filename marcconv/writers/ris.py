@@ -85,6 +85,7 @@ TAGS: tuple[tuple[str, Callable[[Reference], Iterable[str]]], ...] = (
     ("DO", lambda r: _one(r.doi)),
     ("UR", lambda r: r.url),
     ("LA", lambda r: _one(r.language)),
+    ("CN", lambda r: _one(r.call_number)),
     ("KW", lambda r: r.keyword),
     ("N1", lambda r: r.note),
     ("AB", lambda r: _one(r.abstract)),
