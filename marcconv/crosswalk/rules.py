@@ -560,7 +560,7 @@ RULES: tuple[Rule, ...] = (
     Rule("655..|980..", "type (see crosswalk/types.py)", ignored),
     Rule("773..", "container-title(-short), volume, issue, page, ISSN, ISBN, issued", host_item),
     Rule("856..", "URL, DOI", electronic_location),
-    Rule("909CO", "identifiers[oai]", oai_identifier),
+    Rule("909CO", "identifiers[oai], source", oai_identifier),
 )
 
 
