@@ -508,8 +508,9 @@ def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def oai_identifier(fld: pymarc.Field, draft: Draft) -> None:
-    """909CO $o: the OAI-PMH identifier of an Invenio record; its repository
-    ("oai:zaguan.unizar.es:161903") is the CSL source."""
+    """909CO $o: the OAI-PMH identifier of an Invenio record, its repository the source.
+
+    "oai:zaguan.unizar.es:161903" gives the source "zaguan.unizar.es"."""
     value = first(fld, "o")
     if value:
         draft.ref.add_identifier("oai", value)
