@@ -18,7 +18,7 @@ from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
 from marcconv.writers.bibtex import BibtexWriter, to_entry
 from marcconv.writers.citation import CitationWriter
-from marcconv.writers.csljson import CslJsonWriter, JsonLinesWriter, to_csl
+from marcconv.writers.csljson import CslJsonWriter, JsonLinesWriter, pretty, to_csl
 from marcconv.writers.latex import escape, escape_with_pylatexenc, protect_title
 from marcconv.writers.ris import RisWriter, to_ris
 
@@ -267,3 +267,17 @@ def test_fingerprints_behave_as_a_set(words: list[str]) -> None:
         seen.add(word)
         reference.add(word)
     assert all(word in seen for word in reference)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+@settings(max_examples=300)
+def test_pretty_is_json_dumps_indent_2(value: object) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    assert pretty(value, "  ") == expected

@@ -95,10 +95,13 @@ def first(fld: pymarc.Field, code: str) -> str | None:
     return None
 
 
-def by_code(fld: pymarc.Field) -> dict[str, list[str]]:
-    """Every non-empty value, by subfield code, in one pass over the field."""
+def by_code(fld: pymarc.Field, codes: frozenset[str] | None = None) -> dict[str, list[str]]:
+    """Every non-empty value (of ``codes`` only, if given), by subfield code, in
+    one pass over the field."""
     found: dict[str, list[str]] = {}
     for code, value in fld.subfields:
+        if codes is not None and code not in codes:
+            continue
         text = text_of(value)
         if text:
             found.setdefault(code, []).append(text)
@@ -236,9 +239,12 @@ def language_code(fld: pymarc.Field, draft: Draft) -> None:
 
 
 # ----------------------------------------------------------------- names
+PERSON_CODES = frozenset("ace4u0jk")  # what person() reads; INSPIRE adds $v $w $m $x $y $i
+
+
 def person(fld: pymarc.Field, draft: Draft) -> None:
     """100/700: a person; $e/$4 relators decide the role, $u affiliations, $0 ORCID."""
-    sub = by_code(fld)
+    sub = by_code(fld, PERSON_CODES)
     headings = sub.get("a")
     if not headings:
         return
