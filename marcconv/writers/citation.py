@@ -107,6 +107,9 @@ class CitationWriter(Writer):
             raise MarcconvError(f"unknown citation mode {self.options.mode!r}")
         self.style_path = resolve_style(self.options.style)
         self.items: list[dict[str, Any]] = []
+        from marcconv.writers import citeproc_layer
+
+        citeproc_layer.install()  # before items are made: it widens the name variables
 
     def write(self, ref: Reference) -> None:
         self.items.append(_citeproc_item(ref))
@@ -132,7 +135,6 @@ class CitationWriter(Writer):
 
         from marcconv.writers import citeproc_layer
 
-        citeproc_layer.install()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             style = CitationStylesStyle(

@@ -85,6 +85,16 @@ measures it):
   original-script title ("Originally published as …").
   ``capitalize-first`` on ``number`` capitalises each hyphenated part, as
   citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226").
+* :data:`CSL_102_NAMES`: the name variables CSL 1.0.2 added (``director``,
+  ``producer``, ``performer``, ``organizer``, ``contributor``...) are names to
+  citeproc-py too, so a video's director stands in for its author as in
+  citeproc-js.
+* :class:`_SubstituteChoice`: a ``cs:choose`` inside ``cs:substitute`` offers
+  its branch's children one by one, the first that renders standing in (not
+  a director and a producer run together: "CERN Video ProductionsCERN …").
+* :func:`_if_render`: ``<if disambiguate="true">`` holds only for a cite that
+  needs it (citeproc-py ignored the test, so MLA's in-text citations all
+  carried the title: "(Galliher, America without …)" for "(Galliher)").
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
   and HTML ones.
 
@@ -107,12 +117,15 @@ from citeproc.model import (
     CitationStylesElement,
     ConditionFailed,
     Date,
+    Else,
     Group,
+    If,
     Key,
     Label,
     Layout,
     Name,
     Names,
+    Parent,
     Quoted,
     Substitute,
     Text,
@@ -136,10 +149,29 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         self.keys = _Keys()
 
     def sort(self) -> None:
-        """The style's bibliography order, then year suffixes in that order."""
+        """The style's bibliography order, then year suffixes in that order, then
+        the cites that still read alike (for ``<if disambiguate="true">``)."""
         super().sort()
         self.keys = _Keys(self.keys)
         self._add_year_suffixes()
+        _AMBIGUOUS.clear()
+        if self.style.root.citation is not None:
+            for keys in self._alike().values():
+                if len(keys) > 1:
+                    _AMBIGUOUS.update(keys)
+
+    def _alike(self, names: Callable[[Any], str] = lambda reference: "") -> dict[Any, list[str]]:
+        """The keys grouped by how their single-item citations read (and by
+        ``names``), in bibliography order."""
+        from citeproc import Citation, CitationItem
+
+        groups: dict[Any, list[str]] = {}
+        for key in self.keys:
+            probe = Citation([CitationItem(key)])
+            probe.bibliography = self
+            text = str(self.style.render_citation(probe, [], lambda item: None))
+            groups.setdefault((text, names(self.source[key])), []).append(key)
+        return groups
 
     def _add_year_suffixes(self) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
@@ -151,20 +183,12 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         citation = self.style.root.citation
         if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
             return
-        from citeproc import Citation, CitationItem
-
         # names past the citation's et-al-min are never shown to tell works apart
         shown = int(citation.get("et-al-min") or 0) or None
         # given names tell works apart only where the style adds them to citations
         rule = citation.get("givenname-disambiguation-rule") or "by-cite"
         primary_only = rule.startswith("primary-name")
-        groups: dict[tuple[str, str], list[str]] = {}
-        for key in self.keys:
-            probe = Citation([CitationItem(key)])
-            probe.bibliography = self
-            text = str(self.style.render_citation(probe, [], lambda item: None))
-            names = _names_of(self.source[key], shown, primary_only)
-            groups.setdefault((text, names), []).append(key)
+        groups = self._alike(lambda reference: _names_of(reference, shown, primary_only))
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
@@ -320,6 +344,30 @@ def _text_variable(self: Any, item: Any, context: Any) -> Any:
     return text
 
 
+class _SubstituteChoice:
+    """While a cs:substitute tries a cs:choose, the branch's children are
+    candidates in turn, as the substitute's own children are (citeproc-js):
+    the first that renders stands in, not all of them run together."""
+
+    active = 0
+
+
+def _first_rendering(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+    if not _SubstituteChoice.active:
+        return Parent.render_children(self, item, delimiter=delimiter, **kwargs)
+    for child in self.iterchildren():
+        try:
+            if isinstance(child, Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+        except VariableError:
+            continue
+        if text:
+            return text
+    return None
+
+
 def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     """citeproc-py's ``Substitute.render``; what the chosen child rendered is
     left out of the rest of the entry."""
@@ -327,9 +375,16 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
     for child in self.getchildren():
         _RECORDING.append(set())
         try:
-            if (isinstance(child, Names) and child.name is None) or isinstance(child, Choose):
-                # a cs:names without its own cs:name, here or inside a cs:choose,
-                # takes the cs:name and cs:label of the names it stands in for
+            if isinstance(child, Choose):
+                # a cs:names inside takes the cs:name and cs:label of the names
+                # it stands in for; the branch's first rendering child stands in
+                names = self.xpath_search("./parent::cs:names[1]")[0]
+                _SubstituteChoice.active += 1
+                try:
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                finally:
+                    _SubstituteChoice.active -= 1
+            elif isinstance(child, Names) and child.name is None:
                 names = self.xpath_search("./parent::cs:names[1]")[0]
                 text = child.render(item, names_context=names, context=context, **kwargs)
             else:
@@ -831,10 +886,51 @@ def _get_macro(self: Any, name: str) -> Any:
     return macro
 
 
+#: CSL 1.0.2 name variables citeproc-py 0.11 does not list
+CSL_102_NAMES = (
+    "chair", "compiler", "contributor", "curator", "director", "executive_producer",
+    "guest", "host", "narrator", "organizer", "performer", "producer", "script_writer",
+    "series_creator",
+)  # fmt: skip
+_CONDITIONS = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
+_original_if_render = If.render
+
+
+#: the keys whose cites read alike after year suffixes (see Bibliography.sort)
+_AMBIGUOUS: set[str] = set()
+
+
+def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
+    """``disambiguate="true"`` holds for a cite that reads like another one's
+    once year suffixes are given (MLA then adds the title)."""
+    if self.get("disambiguate") is None:
+        return _original_if_render(self, item, context, delimiter, **kw)
+    ambiguous = item.key in _AMBIGUOUS
+    others = any(name in self.attrib for name in _CONDITIONS)
+    match = self.get("match", "all")
+    if match == "none" and ambiguous:
+        raise ConditionFailed
+    if match == "any" and ambiguous:
+        return self.render_children(item, context=context, delimiter=delimiter, **kw)
+    if (match == "all" and not ambiguous) or (match == "any" and not others):
+        raise ConditionFailed
+    saved = self.get("disambiguate")
+    del self.attrib["disambiguate"]
+    try:
+        return _original_if_render(self, item, context, delimiter, **kw)
+    finally:
+        self.set("disambiguate", saved)
+
+
 def install() -> bool:
     """Apply the changes to citeproc-py if it is the version they were written for."""
     if version("citeproc-py") != PINNED:
         return False
+    import citeproc
+
+    citeproc.NAMES.extend(name for name in CSL_102_NAMES if name not in citeproc.NAMES)
+    If.render = _if_render
+    If.render_children = Else.render_children = _first_rendering
     CitationStylesElement.get_macro = _get_macro
     Layout.render_bibliography = _render_bibliography
     Name.process = _name_process
