@@ -153,42 +153,48 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         the cites that still read alike (for ``<if disambiguate="true">``)."""
         super().sort()
         self.keys = _Keys(self.keys)
-        self._add_year_suffixes()
         _AMBIGUOUS.clear()
-        if self.style.root.citation is not None:
-            for keys in self._alike().values():
-                if len(keys) > 1:
-                    _AMBIGUOUS.update(keys)
+        citation = self.style.root.citation
+        if citation is None:
+            return
+        texts = self._citation_texts()
+        if citation.get("disambiguate-add-year-suffix") == "true":
+            self._add_year_suffixes(citation, texts)
+        readings: dict[tuple[str, str], list[str]] = {}
+        for key in self.keys:
+            suffix = str(self.source[key].get("year_suffix") or "")
+            readings.setdefault((texts[key], suffix), []).append(key)
+        for keys in readings.values():
+            if len(keys) > 1:
+                _AMBIGUOUS.update(keys)
 
-    def _alike(self, names: Callable[[Any], str] = lambda reference: "") -> dict[Any, list[str]]:
-        """The keys grouped by how their single-item citations read (and by
-        ``names``), in bibliography order."""
+    def _citation_texts(self) -> dict[str, str]:
+        """How each work's single-item citation reads, before disambiguation."""
         from citeproc import Citation, CitationItem
 
-        groups: dict[Any, list[str]] = {}
+        texts = {}
         for key in self.keys:
             probe = Citation([CitationItem(key)])
             probe.bibliography = self
-            text = str(self.style.render_citation(probe, [], lambda item: None))
-            groups.setdefault((text, names(self.source[key])), []).append(key)
-        return groups
+            texts[key] = str(self.style.render_citation(probe, [], lambda item: None))
+        return texts
 
-    def _add_year_suffixes(self) -> None:
+    def _add_year_suffixes(self, citation: Any, texts: dict[str, str]) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
         ("Smith, 2001") and whose names are the same, as far as the style would
         show them (up to the citation's et-al-min), get 2001a, 2001b... in
         bibliography order, as citeproc-js gives them.  (Works told apart by
         their names are left to the style's other disambiguation steps, which
         citeproc-py does not have.)"""
-        citation = self.style.root.citation
-        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
-            return
         # names past the citation's et-al-min are never shown to tell works apart
         shown = int(citation.get("et-al-min") or 0) or None
         # given names tell works apart only where the style adds them to citations
         rule = citation.get("givenname-disambiguation-rule") or "by-cite"
         primary_only = rule.startswith("primary-name")
-        groups = self._alike(lambda reference: _names_of(reference, shown, primary_only))
+        groups: dict[tuple[str, str], list[str]] = {}
+        for key in self.keys:
+            names = _names_of(self.source[key], shown, primary_only)
+            groups.setdefault((texts[key], names), []).append(key)
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
