@@ -275,3 +275,15 @@ def test_call_number_and_source() -> None:
     assert ref.call_number == "HV8699.U5 G35 2002"  # 050 before 082
     assert ref.source == "zaguan.unizar.es"  # the repository of the OAI identifier
     assert reference("1 08200 $$a975.3$$213\n").call_number == "975.3"
+
+
+def test_thesis_supervisor_is_a_contributor() -> None:
+    # INSPIRE record 1021955: 701 $a names the supervisors of the thesis
+    ref = reference(
+        "1 100__ $$aMankuzhiyil, Nijil\n1 502__ $$bPhD$$cUdine U.$$d2010\n"
+        "1 701__ $$aCalabrese, Roberto$$iINSPIRE-00070550\n"
+    )
+    assert [(n.family, n.role) for n in ref.names] == [
+        ("Mankuzhiyil", "author"),
+        ("Calabrese", "contributor"),
+    ]

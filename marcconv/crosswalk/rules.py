@@ -244,12 +244,22 @@ PERSON_CODES = frozenset("ace4u0jk")  # what person() reads; INSPIRE adds $v $w 
 
 def person(fld: pymarc.Field, draft: Draft) -> None:
     """100/700: a person; $e/$4 relators decide the role, $u affiliations, $0 ORCID."""
+    add_person(fld, draft, "author")
+
+
+def supervisor(fld: pymarc.Field, draft: Draft) -> None:
+    """701 (INSPIRE, Invenio): a thesis supervisor, a contributor unless a relator
+    says otherwise (CSL has no thesis-advisor variable; Zotero's is contributor)."""
+    add_person(fld, draft, "contributor")
+
+
+def add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
     sub = by_code(fld, PERSON_CODES)
     headings = sub.get("a")
     if not headings:
         return
     ind1 = (fld.indicators or (" ", " "))[0]
-    role = role_of(sub.get("e", []), sub.get("4", []), "author")
+    role = role_of(sub.get("e", []), sub.get("4", []), default_role)
     orcid = orcid_of(sub.get("0", []) + sub.get("j", []) + sub.get("k", []))
     draft.add_name(
         fld.tag,
@@ -551,6 +561,7 @@ RULES: tuple[Rule, ...] = (
     Rule("037..|088..", "number (reports), identifiers[arxiv]", report_number),
     Rule("041..", "language", language_code),
     Rule("100..|700..", "author, editor, translator, ... (by relator)", person),
+    Rule("701..", "contributor (thesis supervisor)", supervisor),
     Rule("110..|710..", "author (collaborations and bodies)", body),
     Rule("111..|711..", "event-title", meeting),
     Rule("245..", "title, title-short", title),
