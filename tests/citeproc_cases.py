@@ -15,7 +15,8 @@ def layer_cases() -> list[Reference]:
     suffixes, a body as second name, family-first names, number-of-pages labels,
     a style's own date format, full given names, empty labels, nested quotes,
     a question mark before a period, a title or editors standing in for the
-    author, an entry opening with "n.d.", a report number with hyphens)."""
+    author, an entry opening with "n.d.", a report number with hyphens, two first
+    authors who share a family name)."""
     knuth = [Name(family="Knuth", given="Donald Ervin")]
     return [
         Reference(
@@ -121,5 +122,21 @@ def layer_cases() -> list[Reference]:
             publisher="State Dept.",
             issued=Date("1909", year=1909),
             names=[Name(family="Horner", given="Harlan Hoyt", role="editor")],
+        ),
+        Reference(
+            id="abbott1884",
+            type="book",
+            title="Flatland",
+            publisher="Seeley",
+            issued=Date("1884", year=1884),
+            names=[Name(family="Abbott", given="Edwin Abbott")],
+        ),
+        Reference(
+            id="abbott1985",
+            type="article-journal",
+            title="Cosmological constraints",
+            container_title="Physical Review Letters",
+            issued=Date("1985", year=1985),
+            names=[Name(family="Abbott", given="R B"), Name(family="Bednarz", given="B F")],
         ),
     ]

@@ -89,6 +89,9 @@ measures it):
   ``producer``, ``performer``, ``organizer``, ``contributor``...) are names to
   citeproc-py too, so a video's director stands in for its author as in
   citeproc-js.
+* :meth:`Bibliography._add_given_names`: ``disambiguate-add-givenname`` under a
+  primary-name rule: first authors who share a family name show their given
+  names or initials in citations ("(R. B. Abbott et al., 1985)").
 * :class:`_SubstituteChoice`: a ``cs:choose`` inside ``cs:substitute`` offers
   its branch's children one by one, the first that renders standing in (not
   a director and a producer run together: "CERN Video ProductionsCERN …").
@@ -154,6 +157,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         super().sort()
         self.keys = _Keys(self.keys)
         _AMBIGUOUS.clear()
+        _GIVEN_NAMES.clear()
         citation = self.style.root.citation
         if citation is None:
             return
@@ -167,6 +171,40 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         for keys in readings.values():
             if len(keys) > 1:
                 _AMBIGUOUS.update(keys)
+        self._add_given_names(citation)
+
+    def _add_given_names(self, citation: Any) -> None:
+        """``disambiguate-add-givenname`` under a primary-name rule, which citeproc-js
+        applies across the whole document: a first author whose family name
+        another first author shares shows the given name, as initials under
+        primary-name-with-initials ("(R. B. Abbott et al., 1985)" beside
+        "(E. A. Abbott, 1884)")."""
+        rule = citation.get("givenname-disambiguation-rule") or "by-cite"
+        if citation.get("disambiguate-add-givenname") != "true" or not rule.startswith("primary"):
+            return
+        only_initials = rule.endswith("with-initials")
+        initials = only_initials or any(
+            element.get("initialize-with") for element in (self.style.root, citation)
+        )
+        firsts = {key: name for key in self.keys if (name := _first_person(self.source[key]))}
+        persons: dict[str, set[str]] = {}
+        for family, given in firsts.values():
+            persons.setdefault(family, set()).add(given)
+        for key, (family, given) in firsts.items():
+            if len(persons[family]) < 2:
+                continue
+            shown = given
+            if initials:
+                by_initials = {_initials(g) for g in persons[family]}
+                if len(by_initials) == len(persons[family]):
+                    shown = _initials(given)  # initials tell them apart
+                elif only_initials:
+                    continue  # they would not: the style adds nothing
+            language = str(self.source[key].get("language") or "")[:2].lower()
+            if language in FAMILY_FIRST_LANGUAGES:
+                _GIVEN_NAMES[key] = (family, f"{family} {shown}")
+            else:
+                _GIVEN_NAMES[key] = (family, f"{shown} {family}")
 
     def _citation_texts(self) -> dict[str, str]:
         """How each work's single-item citation reads, before disambiguation."""
@@ -221,7 +259,11 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         ]
 
     def cite(self, citation: Any, callback: Any) -> Any:
-        return self._punctuated(super().cite(citation, callback), self.style.root.citation.layout)
+        text = str(super().cite(citation, callback))
+        if len(citation.cites) == 1 and citation.cites[0].key in _GIVEN_NAMES:
+            family, full = _GIVEN_NAMES[citation.cites[0].key]
+            text = text.replace(family, full, 1)
+        return self._punctuated(text, self.style.root.citation.layout)
 
     def _punctuated(self, text: Any, layout: Any) -> Any:
         """The punctuation rules citeproc-js applies to the whole entry."""
@@ -904,6 +946,27 @@ _original_if_render = If.render
 
 #: the keys whose cites read alike after year suffixes (see Bibliography.sort)
 _AMBIGUOUS: set[str] = set()
+#: key → (family name, the name with its given name or initials) for its in-text citation
+_GIVEN_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def _initials(given: str) -> str:
+    """ "Robert B" → "R. B." """
+    return " ".join(part[0] + "." for part in re.split(r"[\s.]+", given) if part)
+
+
+def _first_person(reference: Any) -> tuple[str, str] | None:
+    """(family with particle, given) of a work's first author or editor."""
+    for variable in ("author", "editor"):
+        names = reference.get(variable)
+        if names:
+            name = names[0]
+            family, given = name.get("family"), name.get("given")
+            if not family or not given:
+                return None
+            particle = name.get("non_dropping_particle")
+            return (f"{particle} {family}" if particle else str(family)), str(given)
+    return None
 
 
 def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
