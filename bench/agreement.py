@@ -16,7 +16,6 @@ bibliography entry in some styles (MLA), and the checker then stops.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -67,14 +66,9 @@ def references() -> list:  # type: ignore[type-arg]
 
 def render(style: str, refs: list, mode: str) -> str:  # type: ignore[type-arg]
     from marcconv.writers.base import WriterOptions
-    from marcconv.writers.citation import CitationWriter
+    from marcconv.writers.citation import format_references
 
-    out = io.StringIO()
-    writer = CitationWriter(out, WriterOptions(style=style, mode=mode))
-    for ref in refs:
-        writer.write(ref)
-    writer.close()
-    return out.getvalue()
+    return format_references(refs, WriterOptions(style=style, mode=mode))
 
 
 def measure_citations(style: str, refs: list, items: Path, work: Path) -> int:  # type: ignore[type-arg]

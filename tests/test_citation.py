@@ -9,7 +9,7 @@ import pytest
 
 from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
-from marcconv.writers.citation import CitationWriter
+from marcconv.writers.citation import CitationWriter, format_references
 from marcconv.writers.citeproc_layer import (
     collation_key,
     markdown,
@@ -112,12 +112,7 @@ LAYER_STYLES = sorted(p.stem for p in CITEPROC_JS.glob("*.txt") if "." not in p.
 
 
 def render(style: str, refs: list[Reference], mode: str = "bibliography") -> str:
-    out = io.StringIO()
-    writer = CitationWriter(out, WriterOptions(style=style, mode=mode))
-    for ref in refs:
-        writer.write(ref)
-    writer.close()
-    return out.getvalue()
+    return format_references(refs, WriterOptions(style=style, mode=mode))
 
 
 @pytest.mark.parametrize("style", LAYER_STYLES)

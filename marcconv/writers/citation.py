@@ -9,8 +9,10 @@ disk and never fetched.  A dependent style resolves to its parent.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import warnings
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -165,3 +167,13 @@ class CitationWriter(Writer):
 
 def _unknown(item: Any) -> str:  # every item is registered, so never called
     return f"{item.key}?"
+
+
+def format_references(refs: Iterable[Reference], options: WriterOptions) -> str:
+    """The whole output of the citation writer for ``refs``, as one string."""
+    out = io.StringIO()
+    writer = CitationWriter(out, options)
+    for ref in refs:
+        writer.write(ref)
+    writer.close()
+    return out.getvalue()
