@@ -233,6 +233,11 @@ def machine() -> str:
     )
 
 
+def marcconv_command(python: str, path: str, *options: str) -> list[str]:
+    """``marcconv convert PATH OPTIONS`` in a fresh interpreter, output discarded."""
+    return [python, "-c", MARCCONV, "convert", path, *options, "-q", "-v", "-o", os.devnull]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -262,21 +267,7 @@ def main() -> None:
                     run(
                         f"marcconv -t {fmt} --jobs {jobs}",
                         n,
-                        [
-                            python,
-                            "-c",
-                            MARCCONV,
-                            "convert",
-                            txt,
-                            "-t",
-                            fmt,
-                            "--jobs",
-                            jobs,
-                            "-q",
-                            "-v",
-                            "-o",
-                            os.devnull,
-                        ],
+                        marcconv_command(python, txt, "-t", fmt, "--jobs", jobs),
                     )
                 )
         table[n] = rows
@@ -299,23 +290,9 @@ def main() -> None:
             row = run(
                 f"marcconv -t citation --style {style} --jobs {jobs}",
                 cite_n,
-                [
-                    python,
-                    "-c",
-                    MARCCONV,
-                    "convert",
-                    str(head),
-                    "-t",
-                    "citation",
-                    "--style",
-                    style,
-                    "--jobs",
-                    jobs,
-                    "-q",
-                    "-v",
-                    "-o",
-                    os.devnull,
-                ],
+                marcconv_command(
+                    python, str(head), "-t", "citation", "--style", style, "--jobs", jobs
+                ),
             )
             citations.append(row)
             print(

@@ -121,10 +121,15 @@ def _host_is_monograph(record: pymarc.Record) -> bool:
     return bool(_subfields(record, "773", "z")) and not _subfields(record, "773", "x")
 
 
-def leader_type(record: pymarc.Record) -> str | None:
+def _has_leader(record: pymarc.Record) -> bool:
     leader = str(record.leader)
-    if len(leader) < 8 or leader[6] == " ":
+    return len(leader) >= 8 and leader[6] != " "
+
+
+def leader_type(record: pymarc.Record) -> str | None:
+    if not _has_leader(record):
         return None
+    leader = str(record.leader)
     record_type, level = leader[6], leader[7]
     if record_type in RECORD_TYPES:
         return RECORD_TYPES[record_type]
@@ -171,11 +176,6 @@ def fields_type(record: pymarc.Record) -> str | None:
     if record.get_fields("020", "300") or has_publisher:
         return "book"
     return None
-
-
-def _has_leader(record: pymarc.Record) -> bool:
-    leader = str(record.leader)
-    return len(leader) >= 8 and leader[6] != " "
 
 
 def detect_type(record: pymarc.Record) -> str:
