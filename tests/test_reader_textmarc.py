@@ -8,6 +8,7 @@ import pymarc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from marcconv.readers.base import dollar_field, indicator_pair, split_dollar_subfields
 from marcconv.readers.textmarc import read_textmarc
 from tests.conftest import SAMPLES
 from tests.helpers import diagnostics, records
@@ -191,3 +192,22 @@ def test_reader_is_lazy() -> None:
 
 def test_sample_paths_exist() -> None:
     assert Path(SAMPLES / "palmira.txt").is_file()
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(["$$a", "$$u", "$$0", "$$-", "$$_", "$$ ", "$$", "$", "x", "é", " "]),
+        max_size=30,
+    ),
+    st.frozensets(st.sampled_from("au0_-é$ ")),
+)
+def test_select_reads_what_the_split_gives(parts: list[str], codes: frozenset[str]) -> None:
+    """The direct read of an unsplit field gives the subfields the full split gives."""
+    raw = "$$" + "".join(parts)
+    if len(raw) < 3:
+        return
+    fld = dollar_field("700", 1, indicator_pair((" ", " ")), raw)
+    selected = fld.select(codes)
+    assert selected == [(c, v) for c, v in split_dollar_subfields(raw) if c in codes]
+    assert fld.subfields == split_dollar_subfields(raw)  # the field itself is unchanged

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -25,6 +25,7 @@ from marcconv.crosswalk.host import normalise_pages, parse_enumeration
 from marcconv.crosswalk.names import corporate_name, orcid_of, personal_name, role_of
 from marcconv.crosswalk.text import clean, collapse_spaces, is_all_caps, strip_isbd, title_case
 from marcconv.model import Date, Name, Reference
+from marcconv.readers.base import SourceField
 
 
 @dataclass(slots=True)
@@ -99,9 +100,13 @@ def by_code(fld: pymarc.Field, codes: frozenset[str] | None = None) -> dict[str,
     """Every non-empty value (of ``codes`` only, if given), by subfield code, in
     one pass over the field."""
     found: dict[str, list[str]] = {}
-    for code, value in fld.subfields:
-        if codes is not None and code not in codes:
-            continue
+    if codes is None:
+        pairs: Iterable[tuple[str, str]] = fld.subfields
+    elif isinstance(fld, SourceField):
+        pairs = fld.select(codes)
+    else:
+        pairs = [(code, value) for code, value in fld.subfields if code in codes]
+    for code, value in pairs:
         text = text_of(value)
         if text:
             found.setdefault(code, []).append(text)

@@ -22,6 +22,8 @@ from marcconv.readers.base import (
     SourceField,
     SourceRecord,
     add_field,
+    dollar_field,
+    indicator_pair,
     is_control_tag,
     record_from,
     set_leader,
@@ -50,7 +52,7 @@ def _field(
             number,
         )
         return None
-    return SourceField.dollar_field(tag, number, indicators, data)
+    return dollar_field(tag, number, indicator_pair(indicators), data)
 
 
 def read_alephseq(

@@ -51,21 +51,8 @@ class SourceField(pymarc.Field):
         else:
             self.control_field = False
             self.data = None
-            self._indicators = _indicators(indicators or BLANKS)
+            self._indicators = indicator_pair(indicators or BLANKS)
             self.subfields = subfields if subfields is not None else []
-
-    @classmethod
-    def dollar_field(
-        cls, tag: str, line: int, indicators: tuple[str, str], raw: str
-    ) -> SourceField:
-        """A data field whose ``$$a...$$b...`` text is split only when first used.
-
-        The bibliographic crosswalk never looks at most fields of a large record
-        (references, local fields), so their subfields are never split.
-        """
-        fld = cls(tag, line, indicators, [])
-        fld._raw = raw
-        return fld
 
     @property
     def subfields(self) -> list[pymarc.Subfield]:
@@ -81,15 +68,54 @@ class SourceField(pymarc.Field):
         _SUBFIELDS.__set__(self, value)
 
 
+    def select(self, codes: frozenset[str]) -> list[tuple[str, str]]:
+        """(code, value) of the subfields whose code is in ``codes``, in field order.
+
+        While the field is unsplit its ``$$`` text is read directly, and only the
+        wanted subfields are made: a HEP author field has a dozen subfields of
+        which a converter wants four.
+        """
+        raw = self._raw
+        if raw is not None and "$$$" not in raw:
+            found = []
+            for chunk in raw[2:].split("$$"):
+                code = chunk[:1]
+                if not code.isalnum():
+                    break  # "$$" inside a value: split_dollar_subfields settles it
+                if code in codes:
+                    found.append((code, chunk[1:]))
+            else:
+                return found
+        return [(code, value) for code, value in self.subfields if code in codes]
+
+
 #: pymarc's own storage of a field's subfields, under the lazy property above
 _SUBFIELDS: Any = pymarc.Field.__dict__["subfields"]
+_new_field = object.__new__
+
+
+def dollar_field(tag: str, line: int, indicators: pymarc.Indicators, raw: str) -> SourceField:
+    """A data field whose ``$$a...$$b...`` text is split only when first used.
+
+    The bibliographic crosswalk never looks at most fields of a large record
+    (references, local fields), so their subfields are never split.  This is the
+    readers' hot path (one call per line): it sets the slots directly.
+    """
+    fld: SourceField = _new_field(SourceField)
+    fld.tag = tag
+    fld.line = line
+    fld._raw = raw
+    fld.control_field = False
+    fld.data = None
+    fld._indicators = indicators
+    return fld
 
 
 BLANKS = (" ", " ")
 _INDICATORS: dict[tuple[str, str], pymarc.Indicators] = {}
 
 
-def _indicators(pair: tuple[str, str]) -> pymarc.Indicators:
+def indicator_pair(pair: tuple[str, str]) -> pymarc.Indicators:
     """One shared (immutable) :class:`pymarc.Indicators` per pair of characters."""
     found = _INDICATORS.get(pair)
     if found is None:

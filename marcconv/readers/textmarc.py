@@ -34,11 +34,14 @@ import pymarc
 
 from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
-    MAX_FIELDS,
+    LOCAL_CONTROL_TAGS,
     SourceField,
     SourceRecord,
     add_field,
+    dollar_field,
+    indicator_pair,
     is_control_tag,
+    record_from,
     set_leader,
 )
 
@@ -55,18 +58,9 @@ def _collapsed_pattern(width: int) -> re.Pattern[str]:
     return pattern
 
 
-class _Line:
-    """A field line being assembled (it may still receive continuation lines)."""
-
-    __slots__ = ("ind1", "ind2", "number", "recid", "tag", "value")
-
-    def __init__(self, number: int, recid: str, tag: str, ind1: str, ind2: str, value: str):
-        self.number = number
-        self.recid = recid
-        self.tag = tag
-        self.ind1 = ind1
-        self.ind2 = ind2
-        self.value = value
+#: A field line being assembled: (line number, record id, tag, ind1, ind2, value).
+#: A tuple, not an object: a dump has millions of them.
+_Line = tuple[int, str, str, str, str, str]
 
 
 def _looks_like_field(tag: str, value: str) -> bool:
@@ -83,64 +77,65 @@ def _looks_like_field(tag: str, value: str) -> bool:
 
 def _split_collapsed(pending: _Line) -> list[_Line]:
     """Undo the collapsed form: one value that holds further ``RECID LABEL`` tokens."""
-    pattern = _collapsed_pattern(len(pending.recid))
-    value = pending.value
+    number, recid, tag, ind1, ind2, value = pending
+    pattern = _collapsed_pattern(len(recid))
     if " " not in value or pattern.search(value) is None:
         return [pending]
     parts: list[_Line] = []
-    current = pending
     start = 0
     for match in pattern.finditer(value):
-        recid, tag = match.group(1), match.group(2)
+        new_recid, new_tag = match.group(1), match.group(2)
         following = value[match.end() :]
-        if recid != current.recid and not _looks_like_field(tag, following):
+        if new_recid != recid and not _looks_like_field(new_tag, following):
             continue
         if match.start() < start:
             continue
-        current.value = value[start : match.start()]
-        parts.append(current)
-        current = _Line(pending.number, recid, tag, match.group(3), match.group(4), "")
+        parts.append((number, recid, tag, ind1, ind2, value[start : match.start()]))
+        recid, tag, ind1, ind2 = new_recid, new_tag, match.group(3), match.group(4)
         start = match.end()
-    current.value = value[start:]
-    parts.append(current)
+    parts.append((number, recid, tag, ind1, ind2, value[start:]))
     return parts
 
 
-def _to_field(item: _Line, out: SourceRecord) -> SourceField | None:
-    tag = item.tag
-    if is_control_tag(tag):  # kept exactly: blanks are data in 008 and the leader
-        return SourceField(tag, item.number, data=item.value)
-    value = item.value.strip()
-    if value.startswith("$$_"):
-        return SourceField(tag, item.number, data=value[3:])
-    indicators = (
-        BLANK_INDICATORS.get(item.ind1, item.ind1),
-        BLANK_INDICATORS.get(item.ind2, item.ind2),
-    )
-    if not value:
-        return SourceField(tag, item.number, indicators=indicators, subfields=[])
-    if not value.startswith("$$") or len(value) < 3:
+#: raw indicator characters → the field's indicators ("_" and space are blank)
+_INDICATOR_PAIRS: dict[tuple[str, str], pymarc.Indicators] = {}
+
+
+def _indicators_of(ind1: str, ind2: str) -> pymarc.Indicators:
+    pair = _INDICATOR_PAIRS.get((ind1, ind2))
+    if pair is None:
+        pair = indicator_pair((BLANK_INDICATORS.get(ind1, ind1), BLANK_INDICATORS.get(ind2, ind2)))
+        if len(_INDICATOR_PAIRS) > 10_000:  # hostile input with endless indicator pairs
+            _INDICATOR_PAIRS.clear()
+        _INDICATOR_PAIRS[ind1, ind2] = pair
+    return pair
+
+
+def _add_line(item: _Line, out: SourceRecord) -> None:
+    """Turn one field line into a field of ``out`` (or a warning)."""
+    if out.failure is not None:  # over the field limit: the record is reported, not read on
+        return
+    number, _, tag, ind1, ind2, value = item
+    if tag[:2] == "00" or tag in LOCAL_CONTROL_TAGS:
+        # kept exactly: blanks are data in 008 and the leader
+        if tag == "LDR":
+            set_leader(out, value.replace("^", " "), number)
+        else:
+            add_field(out, SourceField(tag, number, data=value))
+        return
+    value = value.strip()
+    if value[:2] == "$$" and len(value) > 2 and value[2] != "_":
+        add_field(out, dollar_field(tag, number, _indicators_of(ind1, ind2), value))
+    elif value[:3] == "$$_":
+        add_field(out, SourceField(tag, number, data=value[3:]))
+    elif not value:
+        add_field(out, SourceField(tag, number, _indicators_of(ind1, ind2), subfields=[]))
+    else:
         out.warn(
             f"field {tag}: subfield code missing (value must start with $$ and a code);"
             " field skipped",
-            item.number,
+            number,
         )
-        return None
-    return SourceField.dollar_field(tag, item.number, indicators, value)
-
-
-def _build(lines: list[_Line], source: str) -> SourceRecord:
-    first = lines[0]
-    out = SourceRecord(pymarc.Record(), first.recid, source, first.number)
-    for item in lines:
-        field = _to_field(item, out)
-        if field is None:
-            continue
-        if field.tag == "LDR" and field.data is not None:
-            set_leader(out, field.data.replace("^", " "), item.number)
-            continue
-        add_field(out, field)
-    return out
 
 
 def is_collapsed(recid: str, value: str) -> bool:
@@ -173,35 +168,41 @@ class _Assembler:
 
     __slots__ = ("collapsed", "current", "source")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, collapsed: bool | None) -> None:
         self.source = source
-        self.current: list[_Line] = []
+        self.current: SourceRecord | None = None
         # Is the input in the collapsed form?  Its first field line says so; a line
         # of the one-field-per-line form is split only if it repeats its own id.
-        self.collapsed: bool | None = None
+        self.collapsed = collapsed
 
     def add(self, pending: _Line) -> list[SourceRecord]:
         """Take a finished field line; return the records it completes."""
+        recid, value = pending[1], pending[5]
         if self.collapsed is None:
-            self.collapsed = is_collapsed(pending.recid, pending.value)
-        split = self.collapsed or f" {pending.recid} " in pending.value
+            self.collapsed = is_collapsed(recid, value)
+        if not self.collapsed and (" " not in value or f" {recid} " not in value):
+            current = self.current
+            if current is not None and current.record_id == recid:
+                _add_line(pending, current)
+                return []
         done = []
-        for item in _split_collapsed(pending) if split else (pending,):
-            if self.current and item.recid != self.current[0].recid:
-                done.append(self.flush())
-            if len(self.current) <= MAX_FIELDS:  # one more than the limit marks the record
-                self.current.append(item)
+        for item in _split_collapsed(pending):
+            current = self.current
+            if current is not None and item[1] != current.record_id:
+                done.append(current)
+                current = None
+            if current is None:
+                current = self.current = record_from(self.source, item[1], item[0])
+            _add_line(item, current)
         return done
 
     def complete_before(self, recid: str) -> SourceRecord | None:
         """The record in hand, if a line with ``recid`` cannot belong to it."""
-        if self.current and recid != self.current[0].recid:
-            return self.flush()
+        current = self.current
+        if current is not None and recid != current.record_id:
+            self.current = None
+            return current
         return None
-
-    def flush(self) -> SourceRecord:
-        record, self.current = _build(self.current, self.source), []
-        return record
 
 
 def read_textmarc(
@@ -215,12 +216,10 @@ def read_textmarc(
     For a batch cut from a longer input, ``first_line`` numbers its first line and
     ``collapsed`` passes on what the input's first line said (see :func:`is_collapsed`).
     """
-    records = _Assembler(source)
-    records.collapsed = collapsed
+    records = _Assembler(source, collapsed)
     pending: _Line | None = None
-    number = first_line - 1
-    for raw in lines:
-        number += 1
+    pending_recid = None
+    for number, raw in enumerate(lines, first_line):
         line = raw.rstrip("\r\n")
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
@@ -229,13 +228,14 @@ def read_textmarc(
         label = _label(line)
         if label is not None:
             recid, tag, ind1, ind2, value = label
-            if pending is None or recid == pending.recid or _looks_like_field(tag, value):
+            if pending_recid is None or recid == pending_recid or _looks_like_field(tag, value):
                 if pending is not None:
                     yield from records.add(pending)
                 done = records.complete_before(recid)
                 if done is not None:
                     yield done  # complete: no later line can join it
-                pending = _Line(number, recid, tag, ind1, ind2, value)
+                pending = (number, recid, tag, ind1, ind2, value)
+                pending_recid = recid
                 continue
         if pending is None:
             yield Diagnostic(
@@ -245,8 +245,8 @@ def read_textmarc(
                 number,
             )
             continue
-        pending.value = f"{pending.value} {line.strip()}"
+        pending = (*pending[:5], f"{pending[5]} {line.strip()}")
     if pending is not None:
         yield from records.add(pending)
-    if records.current:
-        yield records.flush()
+    if records.current is not None:
+        yield records.current
