@@ -243,7 +243,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--formats", default="csl-json,bibtex,ris")
     parser.add_argument("--jobs", default="1,2")
-    parser.add_argument("--citations", type=int, default=2000, help="items per citation run")
+    parser.add_argument(
+        "--citations", default="500,2000", help="items per citation run (cost must be linear)"
+    )
     parser.add_argument("--styles", default="apa,ieee")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--quick", action="store_true", help="do not write RESULTS.md")
@@ -276,36 +278,46 @@ def main() -> None:
                 f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.peak_mb:>7.1f} MB",
                 flush=True,
             )
-    citations = []
-    cite_n = min(args.citations, max(sizes))
+    citations: dict[int, list[Measure]] = {}
     cite_file = str(build(max(sizes), records)["txt"])
-    head = DATA / f"citations-{cite_n}.txt"
-    with open(cite_file, encoding="utf-8") as src, open(head, "w", encoding="utf-8") as out:
-        for line in src:
-            if int(line[:9]) > cite_n:
-                break
-            out.write(line)
-    for style in args.styles.split(","):
-        for jobs in args.jobs.split(","):
-            row = run(
-                f"marcconv -t citation --style {style} --jobs {jobs}",
-                cite_n,
-                marcconv_command(
-                    python, str(head), "-t", "citation", "--style", style, "--jobs", jobs
-                ),
-            )
-            citations.append(row)
-            print(
-                f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s {row.peak_mb:>7.1f} MB",
-                flush=True,
-            )
+    for cite_n in [min(int(n), max(sizes)) for n in args.citations.split(",")]:
+        head = citation_input(cite_file, cite_n)
+        citations[cite_n] = []
+        for style in args.styles.split(","):
+            for jobs in args.jobs.split(","):
+                row = run(
+                    f"marcconv -t citation --style {style} --jobs {jobs}",
+                    cite_n,
+                    marcconv_command(
+                        python, str(head), "-t", "citation", "--style", style, "--jobs", jobs
+                    ),
+                )
+                citations[cite_n].append(row)
+                print(
+                    f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s"
+                    f" {row.peak_mb:>7.1f} MB",
+                    flush=True,
+                )
     report = render(table, citations, len(records))
     print(report)
     if not args.quick:
         Path(args.out).write_text(report, encoding="utf-8")
 
 
-def render(table: dict[int, list[Measure]], citations: list[Measure], distinct: int) -> str:
+def citation_input(records_file: str, count: int) -> Path:
+    """The first ``count`` records of ``records_file``, for the citation runs."""
+    head = DATA / f"citations-{count}.txt"
+    with open(records_file, encoding="utf-8") as src, open(head, "w", encoding="utf-8") as out:
+        for line in src:
+            if int(line[:9]) > count:
+                break
+            out.write(line)
+    return head
+
+
+def render(
+    table: dict[int, list[Measure]], citations: dict[int, list[Measure]], distinct: int
+) -> str:
     sizes = sorted(table)
     lines = [
         "# Benchmark results",
@@ -331,14 +343,21 @@ def render(table: dict[int, list[Measure]], citations: list[Measure], distinct: 
             cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.peak_mb:.0f} MB")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if citations:
+        counts = sorted(citations)
         lines += [
             "",
-            f"Citations ({citations[0].records:,} items):",
+            "Citations: items per second and the main process's peak memory (with --jobs,"
+            " forked processes render slices beside it):",
             "",
-            "| run | items/s | peak memory |",
-            "|---|---|---|",
+            "| run | " + " | ".join(f"{n:,} items" for n in counts) + " |",
+            "|---|" + "---|" * len(counts),
         ]
-        lines += [f"| {c.label} | {c.rate:,.0f} | {c.peak_mb:.0f} MB |" for c in citations]
+        for position, first in enumerate(citations[counts[0]]):
+            cells = [
+                f"{citations[n][position].rate:,.0f}/s, {citations[n][position].peak_mb:.0f} MB"
+                for n in counts
+            ]
+            lines.append(f"| {first.label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

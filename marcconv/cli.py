@@ -206,6 +206,7 @@ def convert(
         encoding = check_encoding(encoding)
     except (MarcconvError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    workers = jobs or os.cpu_count() or 1
     options = WriterOptions(
         unicode=unicode,
         style=style,
@@ -214,6 +215,7 @@ def convert(
         mode=mode,
         max_authors=max_authors,
         newline="\r\n" if newline == "crlf" else "\n",
+        jobs=workers,
     )
     reporter = Reporter(quiet, errors_file)
     tally = Tally()
@@ -228,7 +230,6 @@ def convert(
                 writer, keys, reporter, strict, _progress if show_progress else None, tally
             )
             announce = _announce if verbose else None
-            workers = jobs or os.cpu_count() or 1
             job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
             for path in inputs or (STDIN,):
                 if workers == 1:

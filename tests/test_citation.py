@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 
 from marcconv.model import Date, Name, Reference
+from marcconv.writers import citeproc_layer
 from marcconv.writers.base import WriterOptions
 from marcconv.writers.citation import CitationWriter, format_references
 from marcconv.writers.citeproc_layer import (
@@ -140,3 +142,26 @@ def test_in_text_citations_equal_citeproc_js(style: str) -> None:
     # citeproc-js's single-item citations of the same works, in input order
     expected = (CITEPROC_JS / f"{style}.citations.txt").read_text(encoding="utf-8")
     assert render(style, layer_cases(), "citation") == expected
+
+
+@pytest.mark.parametrize("slice_size", [1, 3])
+@pytest.mark.parametrize("style", LAYER_STYLES)
+def test_jobs_render_the_same_bibliography(
+    style: str, slice_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 2: sort keys, citation texts and entries found in slices, in two
+    processes, give the output of one process (numbers, year suffixes, given
+    names, and subsequent-author-substitute across the seams of slices)."""
+    monkeypatch.setattr(citeproc_layer, "SLICE", slice_size)
+    one = format_references(layer_cases(), WriterOptions(style=style))
+    assert format_references(layer_cases(), WriterOptions(style=style, jobs=2)) == one
+
+
+def test_slices_run_in_other_processes_and_come_back_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(citeproc_layer, "SLICE", 3)
+    found = citeproc_layer.in_slices(lambda a, b: [(n, os.getpid()) for n in range(a, b)], 20, 2)
+    assert [n for n, _ in found] == list(range(20))
+    assert os.getpid() not in {pid for _, pid in found}
+    assert citeproc_layer.in_slices(lambda a, b: list(range(a, b)), 20, 1) == list(range(20))

@@ -67,7 +67,6 @@ class SourceField(pymarc.Field):
         self._raw = None
         _SUBFIELDS.__set__(self, value)
 
-
     def select(self, codes: frozenset[str]) -> list[tuple[str, str]]:
         """(code, value) of the subfields whose code is in ``codes``, in field order.
 

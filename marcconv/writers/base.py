@@ -21,6 +21,7 @@ class WriterOptions:
     mode: str = "bibliography"  # citation: bibliography | citation (in-text)
     max_authors: int | None = None  # bibtex, biblatex, ris: names kept per list
     newline: str = "\n"  # ris: "\n" or "\r\n"
+    jobs: int = 1  # citation: processes that render the bibliography's entries
 
 
 class Writer(ABC):

@@ -148,7 +148,10 @@ class CitationWriter(Writer):
                 )
             )
             bibliography = citeproc_layer.Bibliography(
-                style, source, citeproc_layer.formatter(self.options.output_format)
+                style,
+                source,
+                citeproc_layer.formatter(self.options.output_format),
+                self.options.jobs,
             )
             citations = [Citation([CitationItem(item["id"].lower())]) for item in self.items]
             for citation in citations:  # in input order: that numbers them
@@ -157,7 +160,7 @@ class CitationWriter(Writer):
                 bibliography.sort()  # the style's <sort>, if it has one
                 if self.options.mode == "citation":
                     return [str(bibliography.cite(c, _unknown)) for c in citations]
-                return [str(entry) for entry in bibliography.bibliography()]
+                return bibliography.entries()
             except Exception as exc:  # a bug of the engine, said plainly
                 raise MarcconvError(
                     f"citeproc-py could not format the {self.options.mode} ({type(exc).__name__}:"

@@ -12,6 +12,25 @@ output (the golden files and the comparison with citeproc-js hold them to that):
   every ``<text macro=...>`` of every item, and by ``calls_variable`` when
   ``<group>`` decides whether to print; it was half of the time of an APA run).
 
+* :func:`install` also keeps what citeproc-py looks up again and again on a
+  style that does not change while it renders: each element's XPath searches
+  (the enclosing layout, the citation or bibliography, a locale's terms: 15%
+  of an APA run), each element's root, and a citation item's reference (a
+  chain of four dictionary lookups behind properties, made a million times for
+  800 items).  Its dictionaries raise ``VariableError`` through ``__missing__``
+  rather than a Python ``__getitem__``, so a found variable costs a plain
+  dictionary lookup.  The only attributes the layer sets while rendering
+  (``variable`` on ``cs:names``, ``disambiguate`` on ``cs:if``, options on
+  ``cs:name``) are tested by none of those searches.  Whether an element calls
+  a variable (asked by every ``cs:group`` of every entry) is found once.
+* With ``--jobs N``, the work done item by item runs in slices in N forked
+  processes (:func:`in_slices`): the sort keys, the single-item citations that
+  disambiguation compares, and the entries.  Each process inherits the state
+  the earlier steps settled (order, numbers, year suffixes, given names), and
+  a slice first renders the entry before it, which
+  ``subsequent-author-substitute`` compares with.  The output is that of one
+  process, byte for byte.
+
 These bring citeproc-py's output to what citeproc-js, the reference CSL
 processor, writes for the same style (``check compare`` in the conformance kit
 measures it):
@@ -107,11 +126,12 @@ The layer checks the version it was written for and changes nothing on another.
 from __future__ import annotations
 
 import re
+import signal
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
-from typing import Any
+from typing import Any, TypeVar
 
 from citeproc import CitationStylesBibliography
 from citeproc import formatter as citeproc_formatters
@@ -135,26 +155,33 @@ from citeproc.model import (
     TextCased,
     VariableError,
 )
+from citeproc.source import CitationItem, CustomDict
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.keys import letter_suffix
 
 PINNED = "0.11.1"
+T = TypeVar("T")
 
 
 class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
     """citeproc-py's bibliography with linear registration; entries get the
     locale's punctuation-in-quote rule."""
 
-    def __init__(self, style: Any, source: Any, formatter: Any) -> None:
+    def __init__(self, style: Any, source: Any, formatter: Any, jobs: int = 1) -> None:
         super().__init__(style, source, formatter)
         self._registered: set[str] = set()
         self.keys = _Keys()
+        self.jobs = jobs  # processes for the work done item by item (see in_slices)
 
     def sort(self) -> None:
         """The style's bibliography order, then year suffixes in that order, then
         the cites that still read alike (for ``<if disambiguate="true">``)."""
-        super().sort()
+        self._find_sort_keys()
+        try:
+            super().sort()
+        finally:
+            _SORT_KEYS.clear()
         self.keys = _Keys(self.keys)
         _AMBIGUOUS.clear()
         _GIVEN_NAMES.clear()
@@ -206,16 +233,42 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
             else:
                 _GIVEN_NAMES[key] = (family, f"{shown} {family}")
 
+    def _find_sort_keys(self) -> None:
+        """Each item's values for the keys of the bibliography's ``cs:sort``, found
+        item by item (in slices, with --jobs) before citeproc-py sorts with them."""
+        bibliography = self.style.root.bibliography
+        sort = None if bibliography is None else bibliography.find("cs:sort", bibliography.nsmap)
+        if sort is None:
+            return
+        keys = sort.findall("cs:key", sort.nsmap)
+        items = self.items
+        if not keys or not items:
+            return
+
+        def rows(start: int, stop: int) -> list[tuple[Any, ...]]:
+            part = items[start:stop]
+            columns = [_sort_keys(key, part, bibliography.layout) for key in keys]
+            return list(zip(*columns, strict=True))
+
+        found = in_slices(rows, len(items), self.jobs)
+        for column, key in enumerate(keys):
+            _SORT_KEYS[key] = [row[column] for row in found]
+
     def _citation_texts(self) -> dict[str, str]:
         """How each work's single-item citation reads, before disambiguation."""
         from citeproc import Citation, CitationItem
 
-        texts = {}
-        for key in self.keys:
-            probe = Citation([CitationItem(key)])
-            probe.bibliography = self
-            texts[key] = str(self.style.render_citation(probe, [], lambda item: None))
-        return texts
+        keys = list(self.keys)
+
+        def texts(start: int, stop: int) -> list[str]:
+            found = []
+            for key in keys[start:stop]:
+                probe = Citation([CitationItem(key)])
+                probe.bibliography = self
+                found.append(str(self.style.render_citation(probe, [], lambda item: None)))
+            return found
+
+        return dict(zip(keys, in_slices(texts, len(keys), self.jobs), strict=True))
 
     def _add_year_suffixes(self, citation: Any, texts: dict[str, str]) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
@@ -249,14 +302,26 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
             elif callback is not None:
                 callback(item)
 
-    def bibliography(self) -> list[Any]:
+    def bibliography(self, start: int = 0, stop: int | None = None) -> list[Any]:
+        """The entries of the sorted items ``start:stop`` (all by default)."""
         layout = self.style.root.bibliography.layout
         no_date = {term_text(self.style.root, "no date", "no date", form)
                    for form in (None, "short")}  # fmt: skip
+        lead_in = 1 if start > 0 else 0  # the entry before, for subsequent-author-substitute
+        items = self.items[start - lead_in : stop]
         return [
             self._punctuated(capitalize_opening_term(str(entry), no_date), layout)
-            for entry in super().bibliography()
+            for entry in _render_bibliography(layout, items, lead_in)
         ]
+
+    def entries(self) -> list[str]:
+        """Every entry as text, in slices (see :func:`in_slices`): an entry depends
+        on no other but the one before it, which each slice renders first."""
+
+        def between(start: int, stop: int) -> list[str]:
+            return [str(entry) for entry in self.bibliography(start, stop)]
+
+        return in_slices(between, len(self.items), self.jobs)
 
     def cite(self, citation: Any, callback: Any) -> Any:
         text = str(super().cite(citation, callback))
@@ -273,6 +338,51 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         close = term_text(self.style.root, "close-quote", "\u201d")
         final = (layout.get("suffix") or "")[:1] in (".", ",")
         return punctuation_in_quote(text, close, final)
+
+
+#: items per slice handed to a process (--jobs)
+SLICE = 200
+#: what forked processes inherit: the function they run on slices
+_FORKED: dict[str, Callable[[int, int], list[Any]]] = {}
+#: cs:key → each item's value, found before citeproc-py sorts (see _find_sort_keys)
+_SORT_KEYS: dict[Any, list[Any]] = {}
+
+
+def in_slices(work: Callable[[int, int], list[T]], count: int, jobs: int) -> list[T]:
+    """``work(start, stop)`` over ``range(count)``, joined in order.
+
+    With ``jobs`` > 1 the slices run in forked processes, which inherit the
+    registered, sorted and disambiguated bibliography, so each renders exactly
+    what this process would.  Only the slice bounds and the resulting text
+    cross between processes.
+    """
+    if jobs < 2 or count < 2 * SLICE or not _can_fork():
+        return work(0, count)
+    import multiprocessing
+
+    _FORKED["work"] = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
+            bounds = [(start, min(start + SLICE, count)) for start in range(0, count, SLICE)]
+            parts = pool.map(_forked_work, bounds, chunksize=1)
+    finally:
+        _FORKED.clear()
+    return [value for part in parts for value in part]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+
+
+def _forked_work(bounds: tuple[int, int]) -> list[Any]:
+    return _FORKED["work"](*bounds)
 
 
 def _names_of(reference: Any, limit: int | None = None, primary_only: bool = False) -> str:
@@ -320,23 +430,29 @@ def _margin_html(margin: str, body: str) -> str:
 _original_render_bibliography = Layout.render_bibliography
 
 
-def _render_bibliography(self: Any, citation_items: Any) -> list[Any]:
+def _render_bibliography(self: Any, citation_items: Any, lead_in: int = 0) -> list[Any]:
     """Each entry alone, with ``second-field-align`` and
-    ``subsequent-author-substitute`` as the bibliography asks."""
+    ``subsequent-author-substitute`` as the bibliography asks.
+
+    The first ``lead_in`` items are rendered and left out: a slice of a
+    bibliography starts after the entry it follows, whose authors
+    ``subsequent-author-substitute`` compares with its first entry's.
+    """
     bibliography = self.getparent()
     aligned = bibliography.get("second-field-align") is not None
     _AUTHORS.substitute = bibliography.get("subsequent-author-substitute")
     _AUTHORS.previous = None
     entries = []
     try:
-        for item in citation_items:
+        for index, item in enumerate(citation_items):
             _AUTHORS.seen = False
             if aligned:
-                entry = _aligned_entry(self, item)
-                if entry is not None:
-                    entries.append(entry)
+                found = _aligned_entry(self, item)
+                entry = [] if found is None else [found]
             else:
-                entries += _original_render_bibliography(self, [item])
+                entry = _original_render_bibliography(self, [item])
+            if index >= lead_in:
+                entries += entry
     finally:
         _AUTHORS.substitute = None
     return entries
@@ -554,8 +670,19 @@ def _choose_render(
 def _calls_variable(child: Any) -> bool:
     if isinstance(child, Choose):
         taken = getattr(child, "taken", None)
-        return bool(taken is not None and taken.calls_variable())
-    return bool(child.calls_variable())
+        return taken is not None and _calls_any(taken)
+    return _calls_any(child)
+
+
+#: element → does it (or a macro it names) call a variable: a property of the style
+_CALLS: dict[Any, bool] = {}
+
+
+def _calls_any(element: Any) -> bool:
+    found = _CALLS.get(element)
+    if found is None:
+        found = _CALLS[element] = bool(element.calls_variable())
+    return found
 
 
 def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
@@ -680,6 +807,9 @@ def collation_key(text: str) -> str:
 
 def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
     """citeproc-py's sort keys, text compared as citeproc-js's collator does."""
+    found = _SORT_KEYS.get(self)
+    if found is not None and len(found) == len(items):
+        return found
     keys = _original_sort_keys(self, items, context)
     return [
         String(collation_key(str(key))) if isinstance(key, (str, MixedString)) else key
@@ -991,6 +1121,44 @@ def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", *
         self.set("disambiguate", saved)
 
 
+#: (element, expression) → the elements an XPath search found on the style
+_SEARCHES: dict[tuple[Any, str], list[Any]] = {}
+#: element → its root (the style or a locale)
+_ROOT_OF: dict[Any, Any] = {}
+_original_xpath_search = CitationStylesElement.xpath_search
+
+
+def _xpath_search(self: Any, expression: str) -> list[Any]:
+    key = (self, expression)  # the key holds the element, so lxml keeps its proxy
+    found = _SEARCHES.get(key)
+    if found is None:
+        found = _SEARCHES[key] = _original_xpath_search(self, expression)
+    return list(found)
+
+
+def _get_root(self: Any) -> Any:
+    root = _ROOT_OF.get(self)
+    if root is None:
+        root = _ROOT_OF[self] = self.getroottree().getroot()
+    return root
+
+
+def _reference(self: Any) -> Any:
+    """A citation item's reference, found once."""
+    found = self.__dict__.get("reference")
+    if found is None:
+        found = self.__dict__["reference"] = self.citation.bibliography.source[self.key]
+    return found
+
+
+def _bibliography(self: Any) -> Any:
+    return self.citation.bibliography
+
+
+def _missing(self: Any, key: Any) -> Any:
+    raise VariableError
+
+
 def install() -> bool:
     """Apply the changes to citeproc-py if it is the version they were written for."""
     if version("citeproc-py") != PINNED:
@@ -1001,6 +1169,13 @@ def install() -> bool:
     If.render = _if_render
     If.render_children = Else.render_children = _first_rendering
     CitationStylesElement.get_macro = _get_macro
+    CitationStylesElement.xpath_search = _xpath_search
+    CitationStylesElement.get_root = _get_root
+    CitationItem.reference = property(_reference)
+    CitationItem.bibliography = property(_bibliography)
+    if "__getitem__" in vars(CustomDict):  # dict's own, with __missing__ for what is absent
+        del CustomDict.__getitem__
+    CustomDict.__missing__ = _missing
     Layout.render_bibliography = _render_bibliography
     Name.process = _name_process
     TextCased.case = _case
