@@ -85,6 +85,8 @@ class Reference:
     title: str | None = None
     title_short: str | None = None
     original_title: str | None = None
+    # 246 varying forms (parallel, cover, running, spine title...): no CSL variable
+    variant_titles: list[str] = field(default_factory=list)
     container_title: str | None = None
     container_title_short: str | None = None
     collection_title: str | None = None

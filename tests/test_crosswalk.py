@@ -287,3 +287,36 @@ def test_thesis_supervisor_is_a_contributor() -> None:
         ("Mankuzhiyil", "author"),
         ("Calabrese", "contributor"),
     ]
+
+
+def test_variant_titles_and_the_form_as_title() -> None:
+    # Boston Public Library, Tupper scrapbooks (Open Library): 245 has only $k and $f
+    ref = reference(
+        "1 008__ 080411m18911894nyuacf        000 0 eng d\n"
+        "1 24510 $$kScrapbooks of mounted views, portraits, etc., relating to Europe"
+        " and Egypt,$$f1891-1894.\n"
+        "1 2461_ $$iAlso known as:$$aTupper scrapbooks\n"
+    )
+    assert ref.title == "Scrapbooks of mounted views, portraits, etc., relating to Europe and Egypt"
+    assert ref.variant_titles == ["Tupper scrapbooks"]  # 246 $a ($i is display text)
+    assert ref.issued == Date("1891-1894", year=1891, end_year=1894)  # 008/06 m: 07-10 to 11-14
+
+
+def test_a_246_is_the_title_only_when_245_gives_none() -> None:
+    ref = reference("1 24610 $$aAnnual report$$bof the Board\n1 24613 $$aRapport annuel\n")
+    assert (ref.title, ref.variant_titles) == ("Annual report: of the Board", ["Rapport annuel"])
+    same = reference("1 24500 $$aCP violation.\n1 246__ $$9arXiv$$aCP Violation\n")
+    assert (same.title, same.variant_titles) == ("CP violation", [])  # differs only in case
+
+
+@pytest.mark.parametrize(
+    ("field_008", "expected"),
+    [("750101d19501990xx", Date("1950-1990", year=1950, end_year=1990)),  # ceased serial
+     ("750101c19509999xx", Date("1950", year=1950)),  # still published: no end
+     ("750101s19501990xx", Date("1950", year=1950)),  # single date: Date 2 means nothing
+     ("750101q19501990xx", Date("1950", year=1950))],  # questionable: not a range
+)  # fmt: skip
+def test_008_date_ranges(field_008: str, expected: Date) -> None:
+    from marcconv.crosswalk.dates import year_from_008
+
+    assert year_from_008(field_008) == expected

@@ -1,4 +1,4 @@
-"""Twenty-five real records of every common kind, converted and compared with
+"""Twenty-six real records of every common kind, converted and compared with
 values checked by hand against each record and MARC 21.
 
 The records are in ``tests/data/golden-records`` (copied from the public corpus,

@@ -42,6 +42,11 @@ def _settle(draft: Draft, record: pymarc.Record) -> Reference:
         if origin in draft.dates:
             ref.issued = draft.dates[origin]
             break
+    if ref.title is None and ref.variant_titles:
+        ref.title = ref.variant_titles.pop(0)
+    if ref.title is not None:
+        same = ref.title.casefold()
+        ref.variant_titles = [t for t in ref.variant_titles if t.casefold() != same]
     if not ref.names and draft.bodies:
         ref.names.extend(draft.bodies)
     for number in draft.report_numbers:

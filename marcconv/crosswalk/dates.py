@@ -81,8 +81,17 @@ def _checked(raw: str, year: int, month: int | None, day: int | None, approx: bo
     return Date(raw, year=year, month=month, day=day, approximate=approx)
 
 
+#: 008/06 types of date whose Date 2 ends a range that starts at Date 1: ceased
+#: continuing resource, inclusive and bulk dates of a collection, multiple dates
+RANGE_DATE_TYPES = frozenset("dikm")
+
+
 def year_from_008(data: str) -> Date | None:
-    """008/07-10, Date 1, when it is four digits (``u`` or blanks mean unknown)."""
+    """008/07-10, Date 1, when it is four digits (``u`` or blanks mean unknown);
+    a range to Date 2 (008/11-14) when 008/06 makes the two a range."""
     if len(data) < 11 or not (data[7:11].isascii() and data[7:11].isdigit()):
         return None
-    return Date(data[7:11], year=int(data[7:11]))
+    start, end = data[7:11], data[11:15]
+    if data[6] in RANGE_DATE_TYPES and end.isascii() and end.isdigit() and start < end < "9999":
+        return Date(f"{start}-{end}", year=int(start), end_year=int(end))
+    return Date(start, year=int(start))

@@ -313,9 +313,13 @@ def meeting(fld: pymarc.Field, draft: Draft) -> None:
 
 # ----------------------------------------------------------------- titles and edition
 def title_text(fld: pymarc.Field) -> tuple[str, str | None] | None:
-    """(title, short title) of a 245 or its 880: $a $b $n $p, ISBD punctuation
-    and brackets removed; the short title is $a when there is a subtitle."""
-    main = first(fld, "a")
+    """(title, short title) of a 245, 246 or 880: $a $b $n $p, ISBD punctuation
+    and brackets removed; the short title is $a when there is a subtitle.
+
+    An archival record may have no $a but a $k (form: "Scrapbooks of mounted
+    views ..."), which is then its title.
+    """
+    main = first(fld, "a") or first(fld, "k")
     if not main:
         return None
     text = short = clean(main)
@@ -335,6 +339,16 @@ def title(fld: pymarc.Field, draft: Draft) -> None:
         draft.ref.title, short = found
         if short:
             draft.ref.title_short = short
+
+
+def variant_title(fld: pymarc.Field, draft: Draft) -> None:
+    """246 $a $b $n $p: a varying form of the title (parallel, cover, spine title).
+
+    It is the title itself when the record's 245 gives none.
+    """
+    found = title_text(fld)
+    if found and found[0] not in draft.ref.variant_titles:
+        draft.ref.variant_titles.append(found[0])
 
 
 def alternate_script(fld: pymarc.Field, draft: Draft) -> None:
@@ -570,6 +584,7 @@ RULES: tuple[Rule, ...] = (
     Rule("110..|710..", "author (collaborations and bodies)", body),
     Rule("111..|711..", "event-title", meeting),
     Rule("245..", "title, title-short", title),
+    Rule("246..", "variant-titles, title (when there is no 245)", variant_title),
     Rule("880..", "original-title (880 $6 245-nn)", alternate_script),
     Rule("250..", "edition", edition),
     Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
