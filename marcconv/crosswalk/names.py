@@ -89,9 +89,11 @@ def personal_name(
     if text[-1:].isdigit() or text[-1:] in ("-", "?", "."):  # "Smith, John, 1900-1990"
         text = _LIFE_DATES.sub("", text)
     text = text.rstrip(",")
-    suffix = next((t for t in (titles or []) if _SUFFIX.match(strip_isbd(t))), None)
-    if suffix:
-        suffix = strip_isbd(suffix)
+    suffix = None
+    for title in titles or ():
+        if _SUFFIX.match(strip_isbd(title)):
+            suffix = strip_isbd(title)
+            break
     if direct_order or "," not in text:
         if " " not in text:
             return Name(
@@ -101,17 +103,23 @@ def personal_name(
     family, _, rest = text.partition(",")
     if not family.strip():  # ", Given" (seen in damaged records): keep the text whole
         return Name(literal=text.strip(", "), role=role, orcid=orcid, affiliations=affiliations)
-    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    if "," in rest:  # "Given, Jr." and the like
+        parts = [p.strip() for p in rest.split(",") if p.strip()]
+    else:
+        parts = [rest.strip()] if rest.strip() else []
     given = parts[0] if parts else None
     for extra in parts[1:]:
         if _SUFFIX.match(extra):
             suffix = extra if extra.endswith(".") or extra.isupper() else f"{extra}."
     particle = None
-    words = family.strip().split(" ")
-    while len(words) > 1 and words[0][:1].islower():
-        particle = f"{particle} {words.pop(0)}" if particle else words.pop(0)
+    family = family.strip()
+    if " " in family:
+        words = family.split(" ")
+        while len(words) > 1 and words[0][:1].islower():
+            particle = f"{particle} {words.pop(0)}" if particle else words.pop(0)
+        family = " ".join(words)
     return Name(
-        family=" ".join(words),
+        family=family,
         given=given,
         particle=particle,
         suffix=suffix,

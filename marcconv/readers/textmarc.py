@@ -125,7 +125,8 @@ def _add_line(item: _Line, out: SourceRecord) -> None:
         return
     value = value.strip()
     if value[:2] == "$$" and len(value) > 2 and value[2] != "_":
-        add_field(out, dollar_field(tag, number, _indicators_of(ind1, ind2), value))
+        indicators = _INDICATOR_PAIRS.get((ind1, ind2)) or _indicators_of(ind1, ind2)
+        add_field(out, dollar_field(tag, number, indicators, value))
     elif value[:3] == "$$_":
         add_field(out, SourceField(tag, number, data=value[3:]))
     elif not value:
@@ -163,6 +164,9 @@ def label_of_line(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+_NONE: list[SourceRecord] = []  # what most lines complete (never appended to)
+
+
 class _Assembler:
     """Gathers field lines into records; a record is complete when the id changes."""
 
@@ -180,11 +184,15 @@ class _Assembler:
         recid, value = pending[1], pending[5]
         if self.collapsed is None:
             self.collapsed = is_collapsed(recid, value)
-        if not self.collapsed and (" " not in value or f" {recid} " not in value):
-            current = self.current
-            if current is not None and current.record_id == recid:
-                _add_line(pending, current)
-                return []
+        current = self.current
+        if (
+            current is not None
+            and current.record_id == recid
+            and not self.collapsed
+            and f" {recid} " not in value
+        ):
+            _add_line(pending, current)
+            return _NONE
         done = []
         for item in _split_collapsed(pending):
             current = self.current
@@ -195,14 +203,6 @@ class _Assembler:
                 current = self.current = record_from(self.source, item[1], item[0])
             _add_line(item, current)
         return done
-
-    def complete_before(self, recid: str) -> SourceRecord | None:
-        """The record in hand, if a line with ``recid`` cannot belong to it."""
-        current = self.current
-        if current is not None and recid != current.record_id:
-            self.current = None
-            return current
-        return None
 
 
 def read_textmarc(
@@ -230,10 +230,13 @@ def read_textmarc(
             recid, tag, ind1, ind2, value = label
             if pending_recid is None or recid == pending_recid or _looks_like_field(tag, value):
                 if pending is not None:
-                    yield from records.add(pending)
-                done = records.complete_before(recid)
-                if done is not None:
-                    yield done  # complete: no later line can join it
+                    done = records.add(pending)
+                    if done:
+                        yield from done
+                current = records.current
+                if current is not None and current.record_id != recid:
+                    records.current = None
+                    yield current  # complete: no later line can join it
                 pending = (number, recid, tag, ind1, ind2, value)
                 pending_recid = recid
                 continue
