@@ -621,14 +621,16 @@ def label_of(fld: pymarc.Field) -> str:
     return f"{fld.tag}{ind1.replace(' ', '_') or '_'}{ind2.replace(' ', '_') or '_'}"
 
 
-_RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
+#: (tag, indicators) → its rule (None: no rule), for the labels seen so far
+RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
+UNSEEN = Rule("", "", lambda fld, draft: None)  # what RULE_CACHE.get gives for a new label
 
 
 def rule_for(fld: pymarc.Field) -> Rule | None:
     """The rule for a field's label; labels seen before are looked up, not matched."""
     key = (fld.tag, fld.indicators)
     try:
-        return _RULE_CACHE[key]
+        return RULE_CACHE[key]
     except KeyError:
         pass
     found = None
@@ -636,6 +638,6 @@ def rule_for(fld: pymarc.Field) -> Rule | None:
         if pattern.fullmatch(label_of(fld)):
             found = rule
             break
-    if len(_RULE_CACHE) < 100_000:  # hostile input with endless labels
-        _RULE_CACHE[key] = found
+    if len(RULE_CACHE) < 100_000:  # hostile input with endless labels
+        RULE_CACHE[key] = found
     return found
