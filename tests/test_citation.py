@@ -165,3 +165,13 @@ def test_slices_run_in_other_processes_and_come_back_in_order(
     assert [n for n, _ in found] == list(range(20))
     assert os.getpid() not in {pid for _, pid in found}
     assert citeproc_layer.in_slices(lambda a, b: list(range(a, b)), 20, 1) == list(range(20))
+
+
+def test_equal_names_are_held_once() -> None:
+    source = citeproc_layer.Source()
+    author = {"family": "Aaij", "given": "Roel"}
+    for key in ("A", "B"):
+        item = {"id": key, "type": "book", "title": key, "author": [dict(author)]}
+        assert source.take(item) == key.lower()
+    assert source["a"]["author"][0] is source["b"]["author"][0]
+    assert source["a"]["author"][0]["family"] == "Aaij"

@@ -229,6 +229,15 @@ def test_style_is_never_fetched_and_a_dtd_in_a_style_is_refused(tmp_path: Path) 
     assert "holds a DTD or entity declaration; refused" in refused.stderr
 
 
+def test_a_style_that_is_not_xml_is_a_usage_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csl"
+    broken.write_text('<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl">')
+    result = convert(SEED, "-t", "citation", "--style", str(broken))
+    assert result.exit_code == 2
+    assert f"cannot use style {broken}: XMLSyntaxError" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_failed_run_leaves_no_output_file(tmp_path: Path) -> None:
     target = tmp_path / "out.bib"
     broken = SEED + b"000000002 245__ no subfield code\n"

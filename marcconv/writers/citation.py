@@ -108,16 +108,35 @@ class CitationWriter(Writer):
         if self.options.mode not in MODES:
             raise MarcconvError(f"unknown citation mode {self.options.mode!r}")
         self.style_path = resolve_style(self.options.style)
-        self.items: list[dict[str, Any]] = []
+        from citeproc import CitationStylesStyle
+
         from marcconv.writers import citeproc_layer
 
         citeproc_layer.install()  # before items are made: it widens the name variables
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                self.style = CitationStylesStyle(
+                    str(self.style_path), locale=self.options.locale, validate=False
+                )
+            except Exception as exc:  # lxml's syntax errors, citeproc-py's locale lookups
+                raise MarcconvError(
+                    f"cannot use style {self.style_path}: {type(exc).__name__}: {exc}"
+                ) from None
+        self.prepare = citeproc_layer.Preparer(
+            self.options.output_format, citeproc_layer.locale_quotes(self.style)
+        )
+        # each item is held once, as citeproc-py's own reference, from the start
+        self.source = citeproc_layer.Source()
+        self.keys: list[str] = []
 
     def write(self, ref: Reference) -> None:
-        self.items.append(_citeproc_item(ref))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # citeproc-py names the variables it ignores
+            self.keys.append(self.source.take(self.prepare(_citeproc_item(ref))))
 
     def close(self) -> None:
-        if not self.items:
+        if not self.keys:
             return
         entries = self._format()
         kind = self.options.output_format
@@ -132,28 +151,19 @@ class CitationWriter(Writer):
             self.out.write(between.join(entries) + "\n")
 
     def _format(self) -> list[str]:
-        from citeproc import Citation, CitationItem, CitationStylesStyle
-        from citeproc.source.json import CiteProcJSON
+        from citeproc import Citation, CitationItem
 
         from marcconv.writers import citeproc_layer
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            style = CitationStylesStyle(
-                str(self.style_path), locale=self.options.locale, validate=False
-            )
-            source = CiteProcJSON(
-                citeproc_layer.prepared(
-                    self.items, self.options.output_format, citeproc_layer.locale_quotes(style)
-                )
-            )
             bibliography = citeproc_layer.Bibliography(
-                style,
-                source,
+                self.style,
+                self.source,
                 citeproc_layer.formatter(self.options.output_format),
                 self.options.jobs,
             )
-            citations = [Citation([CitationItem(item["id"].lower())]) for item in self.items]
+            citations = [Citation([CitationItem(key)]) for key in self.keys]
             for citation in citations:  # in input order: that numbers them
                 bibliography.register(citation)
             try:

@@ -63,7 +63,7 @@ measures it):
   never applies it (its ``Quoted.quote`` leaves it commented out).  The change
   is made on each rendered entry, at the seams where a closing quote meets
   punctuation.
-* :func:`prepared`: citeproc-py escapes the terms of a style for HTML but
+* :class:`Preparer`: citeproc-py escapes the terms of a style for HTML but
   writes the item's own values as they are, so a title holding ``<script>``
   would reach the page; values are escaped before citeproc-py sees them, as
   citeproc-js does (numeric entities, which survive a style's text-case).
@@ -156,6 +156,8 @@ from citeproc.model import (
     VariableError,
 )
 from citeproc.source import CitationItem, CustomDict
+from citeproc.source import Name as CitationName
+from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.keys import letter_suffix
@@ -996,32 +998,63 @@ def locale_quotes(style: Any) -> tuple[str, str]:
     return term_text(root, "open-quote", "\u201c"), term_text(root, "close-quote", "\u201d")
 
 
-def prepared(
-    items: list[dict[str, Any]],
-    output_format: str,
-    quotes: tuple[str, str] = ("\u201c", "\u201d"),
-) -> list[dict[str, Any]]:
-    """The CSL items as citeproc-js would print their values: the locale's
-    quotation marks, and every string escaped for ``output_format``."""
-    escape: Callable[[str], str] = str
-    if output_format == "html":
-        escape = _escape_html
-    elif output_format == "markdown":
-        escape = markdown.preformat
+class Source(CiteProcJSON):  # type: ignore[misc]
+    """citeproc-py's references, taken one CSL item at a time (its own reader
+    takes the whole list, which would then be held twice).
 
-    def walk(value: Any) -> Any:
+    Equal names are one shared (never modified) object: the author lists of a
+    repository's papers repeat the same thousands of names, which were most
+    of the memory of a large run.
+    """
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self._names: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def take(self, item: dict[str, Any]) -> str:
+        """Add ``item``; its key, as citeproc-py looks it up."""
+        CiteProcJSON.__init__(self, [item])  # it adds the items it is given
+        return str(item["id"]).lower()
+
+    def parse_names(self, json_data: list[dict[str, Any]]) -> list[Any]:
+        shared = self._names
+        names = []
+        for data in json_data:
+            key = tuple(sorted(data.items()))
+            name = shared.get(key)
+            if name is None:
+                name = shared[key] = CitationName(**data)
+            names.append(name)
+        return names
+
+
+class Preparer:
+    """Each CSL item as citeproc-js would print its values: the locale's
+    quotation marks, and every string escaped for the output format."""
+
+    def __init__(self, output_format: str, quotes: tuple[str, str] = ("\u201c", "\u201d")):
+        self.quotes = quotes
+        self.escape: Callable[[str], str] = str
+        if output_format == "html":
+            self.escape = _escape_html
+        elif output_format == "markdown":
+            self.escape = markdown.preformat
+
+    def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
+        escape, walk = self.escape, self._walk
+        return {
+            key: escape(value) if key in _VERBATIM else value if key in _KEEP else walk(value)
+            for key, value in item.items()
+        }
+
+    def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
-            return escape(narrow_spaces(typographic_quotes(value, quotes)))
+            return self.escape(narrow_spaces(typographic_quotes(value, self.quotes)))
         if isinstance(value, list):
-            return [walk(v) for v in value]
+            return [self._walk(v) for v in value]
         if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
+            return {k: self._walk(v) for k, v in value.items()}
         return value
-
-    return [
-        {k: escape(v) if k in _VERBATIM else v if k in _KEEP else walk(v) for k, v in item.items()}
-        for item in items
-    ]
 
 
 def formatter(name: str) -> Any:
