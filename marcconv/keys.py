@@ -45,11 +45,17 @@ def _first_author(ref: Reference) -> str:
 
 
 def _short_title(ref: Reference) -> str:
+    """The title's first word that is not a stop word, nor a bare number when a
+    word follows ("2 diversions" → "diversions": "cole19502" would read as a year)."""
+    number = ""
     for word in (ref.title or "").split():
         folded = ascii_fold(word.split("-")[0])
-        if folded and folded not in STOPWORDS:
+        if not folded or folded in STOPWORDS:
+            continue
+        if not folded.isdigit():
             return folded
-    return ""
+        number = number or folded
+    return number
 
 
 def key_parts(ref: Reference) -> dict[str, str]:

@@ -320,3 +320,20 @@ def test_008_date_ranges(field_008: str, expected: Date) -> None:
     from marcconv.crosswalk.dates import year_from_008
 
     assert year_from_008(field_008) == expected
+
+
+def test_uniform_title_when_245_gives_none_and_parts_in_field_order() -> None:
+    # Talis score (Open Library test data): an empty 245, a 240 and a 440
+    ref = reference(
+        "1 1001_ $$aCole, Hugo.\n1 24010 $$a2 diversions.$$pDance\n1 24501 $$.\n"
+        "1 440_0 $$aSchott's woodwind series ;$$vOboe and pianoforte, no.2\n"
+    )
+    assert ref.title == "2 diversions. Dance"
+    assert (ref.collection_title, ref.collection_number) == (
+        "Schott's woodwind series",
+        "Oboe and pianoforte, no.2",
+    )
+    parts = reference("1 245__ $$aAnalyse informatique$$nt.1$$pLes preliminaires$$nt.2\n")
+    assert parts.title == "Analyse informatique. t.1, Les preliminaires. t.2"  # AACR2 1.1B9
+    both = reference("1 1304_ $$aHistory,$$nby M.\n1 24014 $$aThe history of Little Jack.\n")
+    assert both.title == "The history of Little Jack"  # a 240 before a 130

@@ -194,6 +194,13 @@ def test_keys_are_unique_and_deterministic() -> None:
     ]
 
 
+def test_a_bare_number_is_not_the_short_title_when_a_word_follows() -> None:
+    maker = KeyMaker()
+    assert maker.key_for(_book(title="2 diversions. Dance")) == "knuth1984diversions"
+    assert maker.key_for(_book(title="1,3-Dipolar cycloadditions")) == "knuth1984cycloadditions"
+    assert maker.key_for(_book(title="1984")) == "knuth19841984"  # nothing else to take
+
+
 def test_key_pattern_is_checked() -> None:
     with pytest.raises(ValueError, match="unknown key field"):
         KeyMaker("{author}")

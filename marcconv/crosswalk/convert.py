@@ -47,6 +47,8 @@ def _settle(draft: Draft, record: pymarc.Record) -> Reference:
             break
     if ref.title is None and ref.variant_titles:
         ref.title = ref.variant_titles.pop(0)
+    if ref.title is None:
+        ref.title = draft.uniform_titles.get("240") or draft.uniform_titles.get("130")
     if ref.title is not None:
         same = ref.title.casefold()
         ref.variant_titles = [t for t in ref.variant_titles if t.casefold() != same]

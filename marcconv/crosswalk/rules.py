@@ -38,6 +38,7 @@ class Draft:
     report_numbers: list[str] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
+    uniform_titles: dict[str, str] = field(default_factory=dict)  # by tag: 240, 130
     main_entries: int = 0  # names from 1XX, which come before every 7XX name
     event_from_main: bool = False  # the event title came from a 111
 
@@ -326,9 +327,13 @@ def title_text(fld: pymarc.Field) -> tuple[str, str | None] | None:
     subtitle = first(fld, "b")
     if subtitle:
         text = f"{text}: {clean(subtitle)}"
-    for code, joiner in (("n", ". "), ("p", ". ")):
-        for part in every(fld, code):
-            text = f"{text}{joiner}{clean(part)}"
+    previous = ""  # parts in field order: "Annual report. Part 1, Introduction"
+    for code, value in fld.subfields:
+        if code in "np":
+            part = clean(text_of(value))
+            if part:
+                text = f"{text}{', ' if code == 'p' and previous == 'n' else '. '}{part}"
+                previous = code
     return text, short if subtitle else None
 
 
@@ -349,6 +354,17 @@ def variant_title(fld: pymarc.Field, draft: Draft) -> None:
     found = title_text(fld)
     if found and found[0] not in draft.ref.variant_titles:
         draft.ref.variant_titles.append(found[0])
+
+
+def uniform_title(fld: pymarc.Field, draft: Draft) -> None:
+    """130/240 $a $n $p: the uniform title of the work ("2 diversions. Dance").
+
+    It is the title only when the record's 245 and 246 give none; a 240 (the
+    work of the main entry's author) before a 130.
+    """
+    found = title_text(fld)
+    if found:
+        draft.uniform_titles.setdefault(fld.tag, found[0])
 
 
 def alternate_script(fld: pymarc.Field, draft: Draft) -> None:
@@ -389,10 +405,11 @@ def extent(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def series(fld: pymarc.Field, draft: Draft) -> None:
-    """490/830 $a $v: series title and number."""
-    name = first(fld, "a")
-    if name and draft.ref.collection_title is None:
-        draft.ref.collection_title = clean(name)
+    """490/830 (and 440, their obsolete predecessor) $a $n $p $v: series title
+    ("IFIP transactions. B, Applications in technology") and number."""
+    found = title_text(fld)
+    if found and draft.ref.collection_title is None:
+        draft.ref.collection_title = found[0]
         number = first(fld, "v")
         if number:
             draft.ref.collection_number = clean(number)
@@ -584,12 +601,13 @@ RULES: tuple[Rule, ...] = (
     Rule("110..|710..", "author (collaborations and bodies)", body),
     Rule("111..|711..", "event-title", meeting),
     Rule("245..", "title, title-short", title),
+    Rule("130..|240..", "title (when 245 and 246 give none)", uniform_title),
     Rule("246..", "variant-titles, title (when there is no 245)", variant_title),
     Rule("880..", "original-title (880 $6 245-nn)", alternate_script),
     Rule("250..", "edition", edition),
     Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
     Rule("300..", "number-of-pages", extent),
-    Rule("490..|830..", "collection-title, collection-number", series),
+    Rule("440..|490..|830..", "collection-title, collection-number", series),
     Rule("500..", "note", general_note),
     Rule("502..", "genre, publisher (institution), issued", thesis),
     Rule("520..", "abstract", abstract),

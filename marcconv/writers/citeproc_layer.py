@@ -23,6 +23,8 @@ output (the golden files and the comparison with citeproc-js hold them to that):
   (``variable`` on ``cs:names``, ``disambiguate`` on ``cs:if``, options on
   ``cs:name``) are tested by none of those searches.  Whether an element calls
   a variable (asked by every ``cs:group`` of every entry) is found once.
+* :class:`Source` makes each item citeproc-py's reference as it is written,
+  so a run holds it once, and shares equal names between references.
 * With ``--jobs N``, the work done item by item runs in slices in N forked
   processes (:func:`in_slices`): the sort keys, the single-item citations that
   disambiguation compares, and the entries.  Each process inherits the state
