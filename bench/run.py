@@ -244,7 +244,7 @@ def main() -> None:
     parser.add_argument("--formats", default="csl-json,bibtex,ris")
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument(
-        "--citations", default="500,2000", help="items per citation run (cost must be linear)"
+        "--citations", default="500,2000,10000", help="items per citation run (cost must be linear)"
     )
     parser.add_argument("--styles", default="apa,ieee")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))

@@ -44,12 +44,14 @@ def bib_name(name: Name, unicode: bool) -> str:
     """One name as BibTeX and biber read it: "von Last, Jr., First"; a body double-braced."""
     if name.literal is not None:
         return "{" + escape(name.literal, unicode) + "}"
-    parts = [escape(name.family_with_particle(), unicode)]
-    if name.suffix:
-        parts.append(escape(name.suffix, unicode))
-    if name.given:
-        parts.append(escape(name.given, unicode))
-    return ", ".join(parts)
+    family = escape(name.family_with_particle(), unicode).strip()
+    # a part that is nothing once escaped (lone combining marks in ASCII output)
+    # is left out: "Family, " is an error to BibTeX
+    rest = [escape(part, unicode).strip() for part in (name.suffix, name.given) if part]
+    rest = [part for part in rest if part]
+    if not family:
+        return "{" + " ".join(rest) + "}" if rest else ""
+    return ", ".join([family, *rest])
 
 
 def bib_names(ref: Reference, role: str, unicode: bool, limit: int | None = None) -> str | None:
@@ -57,7 +59,9 @@ def bib_names(ref: Reference, role: str, unicode: bool, limit: int | None = None
     names = ref.names_in(role)
     if not names:
         return None
-    shown = [bib_name(n, unicode) for n in names[:limit]]
+    shown = [text for text in (bib_name(n, unicode) for n in names[:limit]) if text]
+    if not shown:
+        return None
     if limit is not None and len(names) > limit:
         shown.append("others")
     return " and ".join(shown)
