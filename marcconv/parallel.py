@@ -7,8 +7,9 @@ placeholder for the citation key, and the main process gives the keys in input
 order and writes.  The output is byte for byte that of ``--jobs 1``.  At most
 ``2 × N`` batches are in flight, so memory stays flat whatever the input size.
 
-Inputs in other serialisations, and writers that need the whole set (citations)
-or number records as they go (text MARC, Aleph), run in one process.
+A writer that needs the whole set (citations) renders each item to what it
+gathers, and formats the set at the end.  Inputs in other serialisations, and
+writers that number records as they go (text MARC, Aleph), run in one process.
 """
 
 from __future__ import annotations

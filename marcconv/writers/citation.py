@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable
@@ -96,7 +97,10 @@ def _citeproc_item(ref: Reference) -> dict[str, Any]:
 class CitationWriter(Writer):
     """A bibliography in any CSL style, as plain text (one entry a line), HTML or
     Markdown (one entry a paragraph); or, with ``mode="citation"``, each item's
-    in-text citation, one a line, in the order of the input."""
+    in-text citation, one a line, in the order of the input.
+
+    Items are gathered as they come and formatted together by :meth:`close`.
+    """
 
     name = "citation"
     extension = ".txt"
@@ -131,9 +135,20 @@ class CitationWriter(Writer):
         self.keys: list[str] = []
 
     def write(self, ref: Reference) -> None:
+        self._take(self.prepare(_citeproc_item(ref)))
+
+    def render(self, ref: Reference) -> str:
+        """The item as citeproc-py will take it, as JSON: with ``--jobs``, records
+        are read and converted in other processes and only taken here."""
+        return json.dumps(self.prepare(_citeproc_item(ref)), ensure_ascii=False)
+
+    def emit(self, text: str) -> None:
+        self._take(json.loads(text))
+
+    def _take(self, item: dict[str, Any]) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # citeproc-py names the variables it ignores
-            self.keys.append(self.source.take(self.prepare(_citeproc_item(ref))))
+            self.keys.append(self.source.take(item))
 
     def close(self) -> None:
         if not self.keys:
