@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -97,13 +97,11 @@ def first(fld: pymarc.Field, code: str) -> str | None:
     return None
 
 
-def by_code(fld: pymarc.Field, codes: frozenset[str] | None = None) -> dict[str, list[str]]:
-    """Every non-empty value (of ``codes`` only, if given), by subfield code, in
+def by_code(fld: pymarc.Field, codes: frozenset[str]) -> dict[str, list[str]]:
+    """Every non-empty value of the subfields with one of ``codes``, by code, in
     one pass over the field."""
     found: dict[str, list[str]] = {}
-    if codes is None:
-        pairs: Iterable[tuple[str, str]] = fld.subfields
-    elif isinstance(fld, SourceField):
+    if isinstance(fld, SourceField):
         pairs = fld.select(codes)
     else:
         pairs = [(code, value) for code, value in fld.subfields if code in codes]

@@ -34,7 +34,6 @@ import pymarc
 
 from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
-    LOCAL_CONTROL_TAGS,
     SourceField,
     SourceRecord,
     add_field,
@@ -116,8 +115,7 @@ def _add_line(item: _Line, out: SourceRecord) -> None:
     if out.failure is not None:  # over the field limit: the record is reported, not read on
         return
     number, _, tag, ind1, ind2, value = item
-    if tag[:2] == "00" or tag in LOCAL_CONTROL_TAGS:
-        # kept exactly: blanks are data in 008 and the leader
+    if is_control_tag(tag):  # kept exactly: blanks are data in 008 and the leader
         if tag == "LDR":
             set_leader(out, value.replace("^", " "), number)
         else:
@@ -125,8 +123,7 @@ def _add_line(item: _Line, out: SourceRecord) -> None:
         return
     value = value.strip()
     if value[:2] == "$$" and len(value) > 2 and value[2] != "_":
-        indicators = _INDICATOR_PAIRS.get((ind1, ind2)) or _indicators_of(ind1, ind2)
-        add_field(out, dollar_field(tag, number, indicators, value))
+        add_field(out, dollar_field(tag, number, _indicators_of(ind1, ind2), value))
     elif value[:3] == "$$_":
         add_field(out, SourceField(tag, number, data=value[3:]))
     elif not value:
