@@ -291,7 +291,7 @@ def detect(inputs: tuple[str, ...]) -> None:
     \b
     Example:
       $ marcconv detect samples/palmira.txt
-      samples/palmira.txt: textmarc (51 of the first 51 lines are Invenio text MARC field lines)
+      samples/palmira.txt: textmarc (40 of the first 40 lines are Invenio text MARC field lines)
     """
     unknown = False
     for path in inputs:
