@@ -100,6 +100,6 @@ def test_decoding_warnings_travel_with_their_batch() -> None:
         HealthCheck.function_scoped_fixture,
     ],
 )
-@given(data=mutated(), target=st.sampled_from(["csl-json", "bibtex"]))
+@given(data=mutated(), target=st.sampled_from(["csl-json", "bibtex", "citation"]))
 def test_dirty_input_on_two_jobs_equals_one(data: bytes, target: str) -> None:
     assert convert(data, "-t", target, "-j", "2") == convert(data, "-t", target, "-j", "1")
