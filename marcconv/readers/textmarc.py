@@ -141,16 +141,15 @@ def is_collapsed(recid: str, value: str) -> bool:
     return _collapsed_pattern(len(recid)).search(value) is not None
 
 
+#: a field line: ASCII digits, a space, a three-character tag, two indicators,
+#: then nothing or a space and the value
+_FIELD_LINE = re.compile(r"(\d+) ([0-9A-Za-z]{3})(.)(.)(?: (.*))?", re.ASCII | re.DOTALL)
+
+
 def _label(line: str) -> tuple[str, str, str, str, str] | None:
     """``RECID TAG I1I2 VALUE`` split, if ``line`` has a field label's shape."""
-    space = line.find(" ")
-    recid = line[:space]
-    if space > 0 and recid.isascii() and recid.isdigit() and len(line) >= space + 6:
-        tag = line[space + 1 : space + 4]
-        end = space + 6
-        if tag.isascii() and tag.isalnum() and (len(line) == end or line[end] == " "):
-            return recid, tag, line[space + 4], line[space + 5], line[end + 1 :]
-    return None
+    match = _FIELD_LINE.fullmatch(line)
+    return None if match is None else match.groups("")  # type: ignore[return-value]
 
 
 def label_of_line(line: str) -> tuple[str, str, str] | None:
