@@ -337,3 +337,15 @@ def test_uniform_title_when_245_gives_none_and_parts_in_field_order() -> None:
     assert parts.title == "Analyse informatique. t.1, Les preliminaires. t.2"  # AACR2 1.1B9
     both = reference("1 1304_ $$aHistory,$$nby M.\n1 24014 $$aThe history of Little Jack.\n")
     assert both.title == "The history of Little Jack"  # a 240 before a 130
+
+
+def test_fuller_form_and_life_dates_stay_out_of_the_name() -> None:
+    # MARC 21 100 $q (fuller form of name) and $d (dates) qualify the heading in $a
+    ref = reference(
+        "1 1001_ $$aTolkien, J. R. R.$$q(John Ronald Reuel),$$d1892-1973.\n"
+        "1 7001_ $$aKing, Martin Luther,$$cJr.,$$d1929-1968.\n"
+    )
+    assert ref.names == [
+        Name(family="Tolkien", given="J. R. R."),
+        Name(family="King", given="Martin Luther", suffix="Jr."),
+    ]
