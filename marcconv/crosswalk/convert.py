@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pymarc
 
-from marcconv.crosswalk.rules import RULE_CACHE, UNSEEN, Draft, rule_for
+from marcconv.crosswalk.rules import Draft, rule_for
 from marcconv.crosswalk.types import detect_type
 from marcconv.errors import Diagnostic, RecordError, Severity
 from marcconv.model import Reference
@@ -24,11 +24,8 @@ def to_reference(source: SourceRecord) -> Reference:
     if not record.fields:
         raise RecordError("record has no fields", source.record_id)
     draft = Draft(Reference(id=source.record_id))
-    known = RULE_CACHE  # labels seen before: a dictionary lookup, not a call
     for fld in record.fields:
-        rule = known.get((fld.tag, fld.indicators), UNSEEN)
-        if rule is UNSEEN:
-            rule = rule_for(fld)
+        rule = rule_for(fld)
         if rule is not None:
             rule.apply(fld, draft)
     for line, message in draft.warnings:

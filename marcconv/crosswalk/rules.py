@@ -638,15 +638,14 @@ def label_of(fld: pymarc.Field) -> str:
 
 
 #: (tag, indicators) → its rule (None: no rule), for the labels seen so far
-RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
-UNSEEN = Rule("", "", lambda fld, draft: None)  # what RULE_CACHE.get gives for a new label
+_RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
 
 
 def rule_for(fld: pymarc.Field) -> Rule | None:
     """The rule for a field's label; labels seen before are looked up, not matched."""
     key = (fld.tag, fld.indicators)
     try:
-        return RULE_CACHE[key]
+        return _RULE_CACHE[key]
     except KeyError:
         pass
     found = None
@@ -654,6 +653,6 @@ def rule_for(fld: pymarc.Field) -> Rule | None:
         if pattern.fullmatch(label_of(fld)):
             found = rule
             break
-    if len(RULE_CACHE) < 100_000:  # hostile input with endless labels
-        RULE_CACHE[key] = found
+    if len(_RULE_CACHE) < 100_000:  # hostile input with endless labels
+        _RULE_CACHE[key] = found
     return found
