@@ -175,3 +175,25 @@ def test_equal_names_are_held_once() -> None:
         assert source.take(item) == key.lower()
     assert source["a"]["author"][0] is source["b"]["author"][0]
     assert source["a"]["author"][0]["family"] == "Aaij"
+
+
+class _CountedKey(str):
+    """A key that counts how often it is compared."""
+
+    compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        _CountedKey.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_registered_keys_are_found_without_a_scan() -> None:
+    """citeproc-py asks ``key in keys`` and ``keys.index(key)`` of every cite;
+    a scan of the list made a bibliography of n items cost n² comparisons."""
+    keys = citeproc_layer._Keys(_CountedKey(f"k{i}") for i in range(1000))
+    _CountedKey.compared = 0
+    assert "k999" in keys and "k0" in keys and "missing" not in keys
+    assert keys.index("k999") == 999
+    assert _CountedKey.compared <= 3  # one per lookup that finds its key, none per key held

@@ -1066,7 +1066,8 @@ def formatter(name: str) -> Any:
 
 class _Keys(list):  # type: ignore[type-arg]
     """The registered keys with a dictionary beside them: citeproc-py places each
-    cited item with ``keys.index(key)``, a linear search per citation."""
+    cited item with ``keys.index(key)`` and checks it with ``key in keys``, two
+    linear searches per citation."""
 
     def __init__(self, keys: Any = ()) -> None:
         super().__init__(keys)
@@ -1081,6 +1082,9 @@ class _Keys(list):  # type: ignore[type-arg]
             return self._at[key]
         except KeyError:
             raise ValueError(f"{key!r} is not registered") from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
 
 
 _MACROS: dict[tuple[int, str], Any] = {}
