@@ -1138,9 +1138,50 @@ def _first_person(reference: Any) -> tuple[str, str] | None:
     return None
 
 
+#: the tests of a ``cs:if`` or ``cs:else-if`` that tests only ``type`` and
+#: ``variable``: (match, types, variables), read once from the style
+_Tests = tuple[str, tuple[str, ...], tuple[str, ...]]
+#: element → its tests, or None when it has others (they go to citeproc-py)
+_SIMPLE_TESTS: dict[Any, _Tests | None] = {}
+_OTHER_TESTS = ("is-numeric", "is-uncertain-date", "locator", "position", "disambiguate")
+
+
+def _simple_tests(element: Any) -> _Tests | None:
+    attrib = element.attrib
+    if any(name in attrib for name in _OTHER_TESTS):
+        return None
+    types = tuple(name.lower() for name in attrib.get("type", "").split())
+    variables = tuple(name.replace("-", "_") for name in attrib.get("variable", "").split())
+    return attrib.get("match", "all"), types, variables
+
+
+def _holds(tests: _Tests, item: Any) -> bool:
+    """citeproc-py's evaluation of ``type`` and ``variable`` tests, as ``If.render`` does it."""
+    match, types, variables = tests
+    reference = item.reference
+    results = [name == reference.type for name in types]
+    for name in variables:
+        results.append(name in item if name == "locator" else name in reference)
+    if match == "any":
+        return any(results)
+    if match == "none":
+        return not any(results)
+    return all(results)
+
+
 def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
-    """``disambiguate="true"`` holds for a cite that reads like another one's
-    once year suffixes are given (MLA then adds the title)."""
+    """citeproc-py's ``If.render``, with the usual tests read from the style once.
+
+    ``disambiguate="true"`` holds for a cite that reads like another one's once
+    year suffixes are given (MLA then adds the title)."""
+    try:
+        tests = _SIMPLE_TESTS[self]
+    except KeyError:
+        tests = _SIMPLE_TESTS[self] = _simple_tests(self)
+    if tests is not None:
+        if not _holds(tests, item):
+            raise ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kw)
     if self.get("disambiguate") is None:
         return _original_if_render(self, item, context, delimiter, **kw)
     ambiguous = item.key in _AMBIGUOUS
