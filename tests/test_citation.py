@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from marcconv.model import Date, Name, Reference
 from marcconv.writers import citeproc_layer
 from marcconv.writers.base import WriterOptions
-from marcconv.writers.citation import CitationWriter, format_references
+from marcconv.writers.citation import FREE_TEXT, CitationWriter, format_references
 from marcconv.writers.citeproc_layer import (
     collation_key,
     markdown,
@@ -197,3 +198,21 @@ def test_registered_keys_are_found_without_a_scan() -> None:
     assert "k999" in keys and "k0" in keys and "missing" not in keys
     assert keys.index("k999") == 999
     assert _CountedKey.compared <= 3  # one per lookup that finds its key, none per key held
+
+
+def test_free_text_is_held_only_for_a_style_that_prints_it() -> None:
+    ref = Reference(
+        id="r",
+        type="book",
+        title="Alpha",
+        abstract="We measured the widths.",
+        issued=Date("2001", year=2001),
+        names=[Name(family="Abel", given="Bo")],
+    )
+    apa = CitationWriter(io.StringIO(), WriterOptions(style="apa"))
+    assert apa.unused == FREE_TEXT  # apa names neither abstract, note nor keyword
+    assert "abstract" not in json.loads(apa.render(ref))
+    with_abstract = WriterOptions(style="apa-with-abstract")
+    assert "abstract" not in CitationWriter(io.StringIO(), with_abstract).unused
+    assert "We measured the widths." in format_references([ref], with_abstract)
+    assert "We measured" not in format_references([ref], WriterOptions(style="apa"))

@@ -28,6 +28,11 @@ OUTPUT_FORMATS = ("text", "html", "markdown")
 MODES = ("bibliography", "citation")
 # CSL-JSON keys citeproc-py 0.11 does not take (it warns and ignores them)
 _UNSUPPORTED = frozenset({"custom"})
+#: long free text that most styles never print; an item holds it only for a style
+#: that names it (an abstract is a fifth of what 10,000 items hold)
+FREE_TEXT = frozenset({"abstract", "note", "keyword"})
+#: the attributes through which a style names variables
+_NAMING_ATTRIBUTES = ("variable", "is-numeric", "is-uncertain-date")
 _PARENT = re.compile(r'<link[^>]*rel="independent-parent"[^>]*>')
 _HREF = re.compile(r'href="([^"]+)"')
 
@@ -77,15 +82,25 @@ def _independent(path: Path) -> Path:
     return parent
 
 
-def _citeproc_item(ref: Reference) -> dict[str, Any]:
+def named_variables(style: Any) -> frozenset[str]:
+    """Every variable a parsed style names, in its macros, tests and sort keys."""
+    found: set[str] = set()
+    for element in style.root.iter():
+        for attribute in _NAMING_ATTRIBUTES:
+            found.update((element.get(attribute) or "").split())
+    return frozenset(found)
+
+
+def _citeproc_item(ref: Reference, unused: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The CSL item without what citeproc-py 0.11 cannot take: "custom", and name
     variables newer than it (CSL 1.0.2 "director", "performer"...), which it
-    would read as plain strings and then fail on."""
+    would read as plain strings and then fail on; and without the ``unused``
+    variables."""
     from citeproc import NAMES
 
     item = {}
     for key, value in to_csl(ref).items():
-        if key in _UNSUPPORTED:
+        if key in _UNSUPPORTED or key in unused:
             continue
         is_names = isinstance(value, list) and value and isinstance(value[0], dict)
         if is_names and key.replace("-", "_") not in NAMES:
@@ -127,6 +142,7 @@ class CitationWriter(Writer):
                 raise MarcconvError(
                     f"cannot use style {self.style_path}: {type(exc).__name__}: {exc}"
                 ) from None
+        self.unused = FREE_TEXT - named_variables(self.style)
         self.prepare = citeproc_layer.Preparer(
             self.options.output_format, citeproc_layer.locale_quotes(self.style)
         )
@@ -135,12 +151,12 @@ class CitationWriter(Writer):
         self.keys: list[str] = []
 
     def write(self, ref: Reference) -> None:
-        self._take(self.prepare(_citeproc_item(ref)))
+        self._take(self.prepare(_citeproc_item(ref, self.unused)))
 
     def render(self, ref: Reference) -> str:
         """The item as citeproc-py will take it, as JSON: with ``--jobs``, records
         are read and converted in other processes and only taken here."""
-        return json.dumps(self.prepare(_citeproc_item(ref)), ensure_ascii=False)
+        return json.dumps(self.prepare(_citeproc_item(ref, self.unused)), ensure_ascii=False)
 
     def emit(self, text: str) -> None:
         self._take(json.loads(text))
