@@ -5,8 +5,13 @@ output (the golden files and the comparison with citeproc-js hold them to that):
 
 * :class:`Bibliography` registers items with a set beside citeproc-py's list:
   its ``register`` tests ``key not in list`` for every item, which is quadratic;
-  and it finds an item's place with a dictionary, not ``keys.index``, when it
-  renders a citation.
+  and when it renders a citation it finds an item's place (``keys.index``) and
+  checks that the item is registered (``key in keys``, in ``is_bad``) with a
+  dictionary (:class:`_Keys`): the scan made 40,000 APA items spend 18 s of 24
+  in that one test.
+* :func:`_if_render` reads the ``type`` and ``variable`` tests of each
+  ``cs:if`` once, instead of asking lxml for each attribute at every test
+  (APA makes about a hundred tests per entry).
 * :func:`install` makes ``get_macro`` look a macro up once per style, instead of
   running an XPath search over the whole style on every call (it is called for
   every ``<text macro=...>`` of every item, and by ``calls_variable`` when
