@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,11 @@ def test_slices_run_in_other_processes_and_come_back_in_order(
     found = citeproc_layer.in_slices(lambda a, b: [(n, os.getpid()) for n in range(a, b)], 20, 2)
     assert [n for n, _ in found] == list(range(20))
     assert os.getpid() not in {pid for _, pid in found}
+    # a process renders a few slices, then a fresh fork takes over (its copied pages go)
+    monkeypatch.setattr(citeproc_layer, "RECYCLE", 2)
+    found = citeproc_layer.in_slices(lambda a, b: [(a, os.getpid())], 30, 2)
+    slices_per_process = Counter(pid for _, pid in found)
+    assert len(found) == 10 and max(slices_per_process.values()) <= 2
     assert citeproc_layer.in_slices(lambda a, b: list(range(a, b)), 20, 1) == list(range(20))
 
 

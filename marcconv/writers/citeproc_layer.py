@@ -351,6 +351,9 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
 #: items per slice handed to a process (--jobs)
 SLICE = 200
+#: slices a forked process renders before a fresh one takes over: a process copies
+#: the pages of the inherited objects it touches, and would in time copy them all
+RECYCLE = 8
 #: what forked processes inherit: the function they run on slices
 _FORKED: dict[str, Callable[[int, int], list[Any]]] = {}
 #: cs:key → each item's value, found before citeproc-py sorts (see _find_sort_keys)
@@ -363,7 +366,9 @@ def in_slices(work: Callable[[int, int], list[T]], count: int, jobs: int) -> lis
     With ``jobs`` > 1 the slices run in forked processes, which inherit the
     registered, sorted and disambiguated bibliography, so each renders exactly
     what this process would.  Only the slice bounds and the resulting text
-    cross between processes.
+    cross between processes.  A process renders :data:`RECYCLE` slices and
+    then ends: touching an inherited object copies its page, and a process that
+    lived through the whole run would end up with a copy of every item.
     """
     if jobs < 2 or count < 2 * SLICE or not _can_fork():
         return work(0, count)
@@ -372,7 +377,7 @@ def in_slices(work: Callable[[int, int], list[T]], count: int, jobs: int) -> lis
     _FORKED["work"] = work
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
+        with context.Pool(jobs, _ignore_interrupts, maxtasksperchild=RECYCLE) as pool:
             bounds = [(start, min(start + SLICE, count)) for start in range(0, count, SLICE)]
             parts = pool.map(_forked_work, bounds, chunksize=1)
     finally:
