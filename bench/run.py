@@ -11,9 +11,12 @@ measures, each in its own process:
 * the floor: a plain Python loop that only splits the lines into tag and subfields;
 * pymarc parsing the same records as ISO 2709 and as MARCXML (``map_xml``);
 * ``marcconv convert -t FORMAT`` for each writer, with ``--jobs 1`` and ``--jobs 2``;
-* citations: ``-t citation`` for apa and ieee on the first records.
+* citations: ``-t citation`` for apa and ieee on the first 1,000, 10,000 and
+  100,000 records (``--citations 500,2000`` for a shorter run).
 
-Peak memory is the process's own high-water mark (``VmHWM``).  The table gives
+Peak memory is the process's own high-water mark (``VmHWM``) and, for a run
+with worker processes, the largest sum of their proportional set sizes
+(sampled while it runs).  The table gives
 every figure as a ratio to the floor and is written to ``bench/RESULTS.md``
 with a description of the machine.
 """
@@ -98,7 +101,14 @@ class Measure:
     label: str
     records: int
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the main process's VmHWM
+    all_mb: float  # the largest sum of PSS over it and its worker processes, sampled
+
+    def memory(self) -> str:
+        """Peak memory; with workers, also that of all processes together."""
+        if self.all_mb > self.peak_mb * 1.05:
+            return f"{self.peak_mb:.0f} MB (all processes {self.all_mb:.0f} MB)"
+        return f"{self.peak_mb:.0f} MB"
 
     @property
     def rate(self) -> float:
@@ -197,20 +207,50 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
     return files
 
 
+#: seconds between two samples of the memory of a run's processes
+SAMPLE = 0.25
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and all its descendants, in kB (Linux):
+    pages that forked processes still share are counted once in all."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except (OSError, StopIteration, ValueError):
+            continue  # it ended meanwhile, or this is not Linux
+    return total
+
+
 def run(label: str, records: int, argv: list[str]) -> Measure:
     """One timed run; it must have read exactly ``records`` records."""
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    ) as process:
+        most = 0
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=SAMPLE)
+                break
+            except subprocess.TimeoutExpired:
+                most = max(most, tree_pss_kb(process.pid))
     seconds = time.perf_counter() - start
-    summary = re.search(r"read (\d+) records", done.stderr)
-    count = int(summary.group(1)) if summary else int((done.stdout.split() or ["-1"])[0])
-    if done.returncode != 0 or count != records:
+    summary = re.search(r"read (\d+) records", stderr)
+    count = int(summary.group(1)) if summary else int((stdout.split() or ["-1"])[0])
+    if process.returncode != 0 or count != records:
         raise SystemExit(
-            f"{label}: exit {done.returncode}, {count} of {records} records: {done.stderr[-2000:]}"
+            f"{label}: exit {process.returncode}, {count} of {records} records: {stderr[-2000:]}"
         )
-    peak = done.stderr.rsplit("peak-kB ", 1)
+    peak = stderr.rsplit("peak-kB ", 1)
     peak_mb = int(peak[1].split()[0]) / 1024 if len(peak) == 2 else float("nan")
-    return Measure(label, records, seconds, peak_mb)
+    return Measure(label, records, seconds, peak_mb, most / 1024)
 
 
 def machine() -> str:
@@ -244,7 +284,9 @@ def main() -> None:
     parser.add_argument("--formats", default="csl-json,bibtex,ris")
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument(
-        "--citations", default="500,2000,10000", help="items per citation run (cost must be linear)"
+        "--citations",
+        default="1000,10000,100000",
+        help="items per citation run (cost must be linear)",
     )
     parser.add_argument("--styles", default="apa,ieee")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
@@ -274,10 +316,7 @@ def main() -> None:
                 )
         table[n] = rows
         for row in rows:
-            print(
-                f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.peak_mb:>7.1f} MB",
-                flush=True,
-            )
+            print(f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.memory()}", flush=True)
     citations: dict[int, list[Measure]] = {}
     cite_file = str(build(max(sizes), records)["txt"])
     for cite_n in [min(int(n), max(sizes)) for n in args.citations.split(",")]:
@@ -294,8 +333,7 @@ def main() -> None:
                 )
                 citations[cite_n].append(row)
                 print(
-                    f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s"
-                    f" {row.peak_mb:>7.1f} MB",
+                    f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s {row.memory()}",
                     flush=True,
                 )
     report = render(table, citations, len(records))
@@ -328,7 +366,9 @@ def render(
         " indicators and subfield codes pymarc reads);"
         " the same records as ISO 2709 and MARCXML for pymarc.",
         "Made by `make bench` (`python bench/run.py`); each figure is one run in its own"
-        " process, start-up included; peak memory is the process's VmHWM.",
+        " process, start-up included; peak memory is the process's VmHWM and, for a run"
+        " with worker processes, the largest sum over all of them of their proportional"
+        f" set size (PSS: shared pages counted once), sampled every {SAMPLE} s.",
         "",
         "Records per second (ratio to the floor) and peak memory:",
         "",
@@ -340,21 +380,21 @@ def render(
         cells = []
         for n in sizes:
             row, floor = table[n][position], table[n][0]
-            cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.peak_mb:.0f} MB")
+            cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.memory()}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if citations:
         counts = sorted(citations)
         lines += [
             "",
-            "Citations: items per second and the main process's peak memory (with --jobs,"
-            " forked processes render slices beside it):",
+            "Citations: items per second and peak memory (with --jobs, forked processes"
+            " render slices beside the main one):",
             "",
             "| run | " + " | ".join(f"{n:,} items" for n in counts) + " |",
             "|---|" + "---|" * len(counts),
         ]
         for position, first in enumerate(citations[counts[0]]):
             cells = [
-                f"{citations[n][position].rate:,.0f}/s, {citations[n][position].peak_mb:.0f} MB"
+                f"{citations[n][position].rate:,.0f}/s, {citations[n][position].memory()}"
                 for n in counts
             ]
             lines.append(f"| {first.label} | " + " | ".join(cells) + " |")
