@@ -222,3 +222,31 @@ def test_free_text_is_held_only_for_a_style_that_prints_it() -> None:
     assert "abstract" not in CitationWriter(io.StringIO(), with_abstract).unused
     assert "We measured the widths." in format_references([ref], with_abstract)
     assert "We measured" not in format_references([ref], WriterOptions(style="apa"))
+
+
+def test_citations_are_compared_only_where_they_could_read_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Year suffixes need the citations of works whose names another work shares;
+    a style without disambiguation needs none."""
+    asked: list[list[str]] = []
+    original = citeproc_layer.Bibliography._citation_texts
+
+    def spy(self: citeproc_layer.Bibliography, keys: list[str]) -> dict[str, str]:
+        asked.append(list(keys))
+        return original(self, keys)
+
+    monkeypatch.setattr(citeproc_layer.Bibliography, "_citation_texts", spy)
+    refs = [
+        Reference(id=f"r{n}", type="book", title=f"T{n}", issued=Date("2001", year=2001),
+                  names=[Name(family=family, given="Ann")])
+        for n, family in enumerate(["Abel", "Abel", "Zorn"])
+    ]  # fmt: skip
+    cites = format_references(refs, WriterOptions(style="apa", mode="citation"))
+    assert asked == [["r0", "r1"]]
+    assert cites.splitlines() == ["(Abel, 2001a)", "(Abel, 2001b)", "(Zorn, 2001)"]
+    asked.clear()
+    format_references(refs, WriterOptions(style="ieee"))
+    assert asked == []
+    format_references(refs, WriterOptions(style="chicago-author-date"))  # <if disambiguate>
+    assert asked == [["r0", "r1", "r2"]]

@@ -28,6 +28,10 @@ output (the golden files and the comparison with citeproc-js hold them to that):
   (``variable`` on ``cs:names``, ``disambiguate`` on ``cs:if``, options on
   ``cs:name``) are tested by none of those searches.  Whether an element calls
   a variable (asked by every ``cs:group`` of every entry) is found once.
+* :meth:`Bibliography.sort` renders an item's single-item citation only where
+  a disambiguation step compares it: for year suffixes, only works whose
+  shown names another work shares can read alike; a style with no
+  ``<if disambiguate>`` and no year suffixes (ieee, vancouver) compares none.
 * :class:`Source` makes each item citeproc-py's reference as it is written,
   so a run holds it once, and shares equal names between references.
 * With ``--jobs N``, the work done item by item runs in slices in N forked
@@ -135,6 +139,7 @@ from __future__ import annotations
 import re
 import signal
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -170,6 +175,7 @@ from citeproc.string import MixedString, NoCase, String, join
 from marcconv.keys import letter_suffix
 
 PINNED = "0.11.1"
+CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 T = TypeVar("T")
 
 
@@ -197,16 +203,19 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         citation = self.style.root.citation
         if citation is None:
             return
-        texts = self._citation_texts()
+        # each item's citation is rendered only where a step below compares them
+        tests = _tests_disambiguation(self.style.root)
+        texts = self._citation_texts(self.keys) if tests else None
         if citation.get("disambiguate-add-year-suffix") == "true":
             self._add_year_suffixes(citation, texts)
-        readings: dict[tuple[str, str], list[str]] = {}
-        for key in self.keys:
-            suffix = str(self.source[key].get("year_suffix") or "")
-            readings.setdefault((texts[key], suffix), []).append(key)
-        for keys in readings.values():
-            if len(keys) > 1:
-                _AMBIGUOUS.update(keys)
+        if texts is not None:
+            readings: dict[tuple[str, str], list[str]] = {}
+            for key in self.keys:
+                suffix = str(self.source[key].get("year_suffix") or "")
+                readings.setdefault((texts[key], suffix), []).append(key)
+            for keys in readings.values():
+                if len(keys) > 1:
+                    _AMBIGUOUS.update(keys)
         self._add_given_names(citation)
 
     def _add_given_names(self, citation: Any) -> None:
@@ -263,11 +272,11 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         for column, key in enumerate(keys):
             _SORT_KEYS[key] = [row[column] for row in found]
 
-    def _citation_texts(self) -> dict[str, str]:
-        """How each work's single-item citation reads, before disambiguation."""
+    def _citation_texts(self, keys: list[str]) -> dict[str, str]:
+        """How each of these works' single-item citation reads, before disambiguation."""
         from citeproc import Citation, CitationItem
 
-        keys = list(self.keys)
+        keys = list(keys)
 
         def texts(start: int, stop: int) -> list[str]:
             found = []
@@ -279,7 +288,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
         return dict(zip(keys, in_slices(texts, len(keys), self.jobs), strict=True))
 
-    def _add_year_suffixes(self, citation: Any, texts: dict[str, str]) -> None:
+    def _add_year_suffixes(self, citation: Any, texts: dict[str, str] | None) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
         ("Smith, 2001") and whose names are the same, as far as the style would
         show them (up to the citation's et-al-min), get 2001a, 2001b... in
@@ -291,10 +300,14 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         # given names tell works apart only where the style adds them to citations
         rule = citation.get("givenname-disambiguation-rule") or "by-cite"
         primary_only = rule.startswith("primary-name")
+        names = {key: _names_of(self.source[key], shown, primary_only) for key in self.keys}
+        if texts is None:  # only works whose names another work shares can read alike
+            sharing = Counter(names.values())
+            texts = self._citation_texts([key for key in self.keys if sharing[names[key]] > 1])
         groups: dict[tuple[str, str], list[str]] = {}
         for key in self.keys:
-            names = _names_of(self.source[key], shown, primary_only)
-            groups.setdefault((texts[key], names), []).append(key)
+            if key in texts:
+                groups.setdefault((texts[key], names[key]), []).append(key)
         for keys in groups.values():
             if len(keys) > 1:
                 for number, key in enumerate(keys):
@@ -508,8 +521,8 @@ class _AuthorSubstitute:
 
 _AUTHORS = _AuthorSubstitute()
 _original_names_process = Names.process
-_TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
-_NAMES_TAG = "{http://purl.org/net/xbiblio/csl}names"
+_TEXT_TAG = f"{{{CSL_NAMESPACE}}}text"
+_NAMES_TAG = f"{{{CSL_NAMESPACE}}}names"
 #: the variables rendered while a cs:substitute child renders (a stack: they nest)
 _RECORDING: list[set[str]] = []
 _original_text_variable = Text._variable
@@ -1132,6 +1145,12 @@ _GIVEN_NAMES: dict[str, tuple[str, str]] = {}
 def _initials(given: str) -> str:
     """ "Robert B" → "R. B." """
     return " ".join(part[0] + "." for part in re.split(r"[\s.]+", given) if part)
+
+
+def _tests_disambiguation(style: Any) -> bool:
+    """Does the style have an ``<if disambiguate="true">`` (or ``else-if``)?"""
+    tests = style.iter(f"{{{CSL_NAMESPACE}}}if", f"{{{CSL_NAMESPACE}}}else-if")
+    return any(element.get("disambiguate") is not None for element in tests)
 
 
 def _first_person(reference: Any) -> tuple[str, str] | None:
