@@ -204,8 +204,8 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         if citation is None:
             return
         # each item's citation is rendered only where a step below compares them
-        tests = _tests_disambiguation(self.style.root)
-        texts = self._citation_texts(self.keys) if tests else None
+        disambiguates = _tests_disambiguation(self.style.root)
+        texts = self._citation_texts(self.keys) if disambiguates else None
         if citation.get("disambiguate-add-year-suffix") == "true":
             self._add_year_suffixes(citation, texts)
         if texts is not None:
@@ -294,7 +294,9 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         show them (up to the citation's et-al-min), get 2001a, 2001b... in
         bibliography order, as citeproc-js gives them.  (Works told apart by
         their names are left to the style's other disambiguation steps, which
-        citeproc-py does not have.)"""
+        citeproc-py does not have.)  ``texts`` holds every work's citation, or is
+        None: then only those of works whose names another work shares are
+        rendered, since no other work can read alike."""
         # names past the citation's et-al-min are never shown to tell works apart
         shown = int(citation.get("et-al-min") or 0) or None
         # given names tell works apart only where the style adds them to citations
