@@ -1174,7 +1174,7 @@ def _first_person(reference: Any) -> tuple[str, str] | None:
 _Tests = tuple[str, tuple[str, ...], tuple[str, ...]]
 #: element → its tests, or None when it has others (they go to citeproc-py)
 _SIMPLE_TESTS: dict[Any, _Tests | None] = {}
-_OTHER_TESTS = ("is-numeric", "is-uncertain-date", "locator", "position", "disambiguate")
+_OTHER_TESTS = (*(name for name in _CONDITIONS if name not in ("type", "variable")), "disambiguate")
 
 
 def _simple_tests(element: Any) -> _Tests | None:
