@@ -95,19 +95,30 @@ class KeyMaker:
 
     def unique(self, base: str) -> str:
         """``base``, or ``base`` + a, b, c... if the run has given it already."""
+        key, suffixes = self.propose(base)
+        self.claim(base, key, suffixes)
+        return key
+
+    def propose(self, base: str) -> tuple[str, int]:
+        """The key :meth:`unique` would give ``base``, without giving it yet, and the
+        suffixes it has then used up; :meth:`claim` gives it (an item that cannot be
+        written gives none, so keys do not depend on where it failed)."""
         given = self._given
         if base not in given:
-            given.add(base)
-            return base
+            return base, 0
         n = self._next_suffix.get(base, 0)  # resume: many equal bases stay linear
         key = base + letter_suffix(n)
         n += 1
         while key in given:
             key = base + letter_suffix(n)
             n += 1
-        self._next_suffix[base] = n
-        given.add(key)
-        return key
+        return key, n
+
+    def claim(self, base: str, key: str, suffixes: int) -> None:
+        """Give ``key``, as :meth:`propose` made it for ``base``."""
+        if suffixes:
+            self._next_suffix[base] = suffixes
+        self._given.add(key)
 
 
 class Fingerprints:

@@ -180,11 +180,12 @@ def _convert(item: SourceRecord, writer: Writer, keys: KeyMaker, placeholder: st
         if item.failure is not None:
             raise RecordError(item.failure, item.record_id)
         ref = to_reference(item)
+        base = keys.base_for(ref)
+        ref.id = placeholder
+        text = writer.render(ref)
     except RecordError as exc:
         return Entry(item.diagnostics, error=skip_error(item, exc))
-    base = keys.base_for(ref)
-    ref.id = placeholder
-    return Entry(item.diagnostics, writer.render(ref), base)
+    return Entry(item.diagnostics, text, base)
 
 
 # ----------------------------------------------------------------------- main side

@@ -124,14 +124,16 @@ class Pipeline:
                 self.tally.written += 1
                 return
             ref = to_reference(item)
+            base = self.keys.base_for(ref)
+            ref.id, suffixes = self.keys.propose(base)
+            self.writer.write(ref)  # refuses (RecordError) before it writes anything
         except RecordError as exc:
             self._report_all(item.diagnostics)  # what made the record unusable comes first
             self.tally.skipped += 1
             self._report(skip_error(item, exc))
             return
+        self.keys.claim(base, ref.id, suffixes)
         self._report_all(item.diagnostics)
-        ref.id = self.keys.key_for(ref)
-        self.writer.write(ref)
         self.tally.written += 1
 
     def _report_all(self, diagnostics: list[Diagnostic]) -> None:

@@ -19,17 +19,19 @@ from stdnum import issn as stdnum_issn
 from marcconv.model import Date, Reference
 from marcconv.writers.base import Writer, WriterOptions
 from marcconv.writers.bibtex import (
-    Getter,
-    doi_of,
+    FIXED,
+    NAMES,
+    TEXT,
+    TITLE,
+    VERBATIM,
+    BibField,
+    field_value,
     joined,
-    names_of,
-    pages_of,
+    names_in,
+    page_range,
     render_entry,
-    text_of,
-    title_of,
-    verbatim,
 )
-from marcconv.writers.latex import escape
+from marcconv.writers.latex import braced
 
 # CSL item type → biblatex entry type (books and chapters are refined in entry_type)
 ENTRY_TYPES: dict[str, str] = {
@@ -113,27 +115,18 @@ def iso_date(date: Date) -> str | None:
     return text + "~" if date.approximate else text
 
 
-def _date(ref: Reference, options: WriterOptions) -> str | None:
-    return iso_date(ref.issued) if ref.issued else None
-
-
-def _container(ref: Reference, options: WriterOptions) -> str | None:
-    return escape(ref.container_title, True) if ref.container_title else None
-
-
-def _type(ref: Reference, options: WriterOptions) -> str | None:
+def _type(ref: Reference) -> str | None:
     if ref.type == "thesis":
         genre = ref.genre or "PhD thesis"
-        return THESIS_TYPES.get(genre) or escape(genre, True)
+        return THESIS_TYPES.get(genre) or genre
     if ref.type == "report":
-        return escape(ref.genre, True) if ref.genre else "techreport"
+        return ref.genre or "techreport"
     return None
 
 
-def _number(ref: Reference, options: WriterOptions) -> str | None:
-    """A report's or patent's number, or a book's number in its series."""
-    value = ref.number or ref.collection_number
-    return escape(value, True) if value else None
+def _number(ref: Reference) -> str | None:
+    """The issue; else a report's or patent's number, or a book's number in its series."""
+    return ref.issue or ref.number or ref.collection_number
 
 
 def _eprint(ref: Reference) -> tuple[str, str] | None:
@@ -150,42 +143,42 @@ def _first_valid(values: list[str], is_valid: Callable[[str], bool]) -> str | No
     return next((value for value in values if is_valid(value)), None)
 
 
-def _langid(ref: Reference, options: WriterOptions) -> str | None:
+def _langid(ref: Reference) -> str | None:
     if not ref.language:
         return None
     return LANGIDS.get(ref.language.split("-")[0].lower())
 
 
-FIELDS: tuple[tuple[str, Getter], ...] = (
-    ("author", names_of("author")),
-    ("editor", names_of("editor")),
-    ("translator", names_of("translator")),
-    ("title", title_of),
-    ("journaltitle", _container),
-    ("booktitle", _container),
-    ("shortjournal", text_of("container_title_short")),
-    ("eventtitle", text_of("event_title")),
-    ("date", _date),
-    ("edition", text_of("edition")),
-    ("volume", text_of("volume")),
-    ("number", lambda r, o: escape(r.issue, True) if r.issue else _number(r, o)),
-    ("pages", pages_of),
-    ("pagetotal", text_of("number_of_pages")),
-    ("series", text_of("collection_title")),
-    ("publisher", text_of("publisher")),
-    ("institution", text_of("publisher")),
-    ("location", text_of("publisher_place")),
-    ("type", _type),
-    ("isbn", lambda r, o: _first_valid(r.isbn, stdnum_isbn.is_valid)),
-    ("issn", lambda r, o: _first_valid(r.issn, stdnum_issn.is_valid)),
-    ("doi", doi_of),
-    ("eprint", lambda r, o: verbatim(e[0]) if (e := _eprint(r)) else None),
-    ("eprinttype", lambda r, o: e[1] if (e := _eprint(r)) else None),
-    ("url", lambda r, o: verbatim(r.url[0]) if r.url else None),
-    ("langid", _langid),
-    ("keywords", joined("keyword")),
-    ("note", joined("note", "; ")),
-    ("abstract", text_of("abstract")),
+FIELDS: tuple[BibField, ...] = (
+    BibField("author", NAMES, names_in("author")),
+    BibField("editor", NAMES, names_in("editor")),
+    BibField("translator", NAMES, names_in("translator")),
+    BibField("title", TITLE, lambda r: r.title),
+    BibField("journaltitle", TEXT, lambda r: r.container_title),
+    BibField("booktitle", TEXT, lambda r: r.container_title),
+    BibField("shortjournal", TEXT, lambda r: r.container_title_short),
+    BibField("eventtitle", TEXT, lambda r: r.event_title),
+    BibField("date", FIXED, lambda r: iso_date(r.issued) if r.issued else None),
+    BibField("edition", TEXT, lambda r: r.edition),
+    BibField("volume", TEXT, lambda r: r.volume),
+    BibField("number", TEXT, _number),
+    BibField("pages", TEXT, page_range),
+    BibField("pagetotal", TEXT, lambda r: r.number_of_pages),
+    BibField("series", TEXT, lambda r: r.collection_title),
+    BibField("publisher", TEXT, lambda r: r.publisher),
+    BibField("institution", TEXT, lambda r: r.publisher),
+    BibField("location", TEXT, lambda r: r.publisher_place),
+    BibField("type", TEXT, _type),
+    BibField("isbn", TEXT, lambda r: _first_valid(r.isbn, stdnum_isbn.is_valid)),
+    BibField("issn", TEXT, lambda r: _first_valid(r.issn, stdnum_issn.is_valid)),
+    BibField("doi", VERBATIM, lambda r: r.doi),
+    BibField("eprint", VERBATIM, lambda r: e[0] if (e := _eprint(r)) else None),
+    BibField("eprinttype", FIXED, lambda r: e[1] if (e := _eprint(r)) else None),
+    BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
+    BibField("langid", FIXED, _langid),
+    BibField("keywords", TEXT, joined("keyword")),
+    BibField("note", TEXT, joined("note", "; ")),
+    BibField("abstract", TEXT, lambda r: r.abstract),
 )
 _UTF8 = WriterOptions(unicode=True)
 
@@ -198,12 +191,12 @@ def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     fields: list[Field] = []
     subtype = ENTRY_SUBTYPES.get(ref.type)
     if subtype:
-        fields.append(Field("entrysubtype", "{" + subtype + "}"))
-    for name, get in FIELDS:
-        if name in allowed:
-            value = get(ref, options)
-            if value:
-                fields.append(Field(name, "{" + value + "}"))
+        fields.append(Field("entrysubtype", braced(subtype)))
+    for field in FIELDS:
+        if field.name in allowed:
+            value = field_value(field, ref, options)
+            if value is not None:
+                fields.append(Field(field.name, value))
     return Entry(kind, ref.id, fields)
 
 

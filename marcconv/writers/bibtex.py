@@ -1,23 +1,29 @@
 """BibTeX, through bibtexparser 2's model and writer.
 
 Entry types follow btxdoc (Patashnik); the field table below is the whole
-mapping from the model.  Values are escaped by :mod:`marcconv.writers.latex`
-(no TeX command can come from a record), titles keep acronyms in braces,
-page ranges use ``--`` and months are the standard macros (``month = may``).
+mapping from the model.  Each row says how its value is written, and every
+value goes through :mod:`marcconv.writers.latex` (text escaped, verbatim fields
+percent-encoded, braces checked), so no record can inject a TeX command; titles
+keep acronyms in braces, page ranges use ``--`` and months are the standard
+macros (``month = may``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
+from marcconv.errors import RecordError
 from marcconv.model import Name, Reference
 from marcconv.writers.base import Writer, WriterOptions
-from marcconv.writers.latex import escape, protect_title
+from marcconv.writers.latex import braced, escape, protect_title, verbatim
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -54,17 +60,125 @@ def bib_name(name: Name, unicode: bool) -> str:
     return ", ".join([family, *rest])
 
 
-def bib_names(ref: Reference, role: str, unicode: bool, limit: int | None = None) -> str | None:
-    """The names in ``role`` joined by "and"; past ``limit`` names, "and others"."""
-    names = ref.names_in(role)
-    if not names:
-        return None
+def bib_names(names: list[Name], unicode: bool, limit: int | None = None) -> str | None:
+    """``names`` joined by "and"; past ``limit`` names, "and others"."""
     shown = [text for text in (bib_name(n, unicode) for n in names[:limit]) if text]
     if not shown:
         return None
     if limit is not None and len(names) > limit:
         shown.append("others")
     return " and ".join(shown)
+
+
+# ------------------------------------------------------------------ how a value is written
+#: a value from the model (text, or a list of names) → the field's TeX, or None
+Render = Callable[[Any, WriterOptions], str | None]
+
+
+def _text(value: Any, options: WriterOptions) -> str | None:
+    return escape(value, options.unicode) or None
+
+
+def _title(value: Any, options: WriterOptions) -> str | None:
+    return protect_title(value, options.unicode) or None
+
+
+def _names(value: Any, options: WriterOptions) -> str | None:
+    return bib_names(value, options.unicode, options.max_authors)
+
+
+def _verbatim(value: Any, options: WriterOptions) -> str | None:
+    return verbatim(value, options.unicode) or None
+
+
+#: what marcconv itself makes from numbers and fixed words (dates, type keys)
+_FIXED_SHAPE = re.compile(r"[A-Za-z0-9/~.:-]+")
+
+
+def _fixed(value: Any, options: WriterOptions) -> str | None:
+    if not _FIXED_SHAPE.fullmatch(value):
+        raise ValueError(f"not a value marcconv makes: {value[:60]!r}")
+    return str(value)
+
+
+#: the kinds of field value; every field of the tables below is one of these
+TEXT, TITLE, NAMES, VERBATIM, FIXED = "text", "title", "names", "verbatim", "fixed"
+RENDER: dict[str, Render] = {
+    TEXT: _text,
+    TITLE: _title,
+    NAMES: _names,
+    VERBATIM: _verbatim,
+    FIXED: _fixed,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BibField:
+    """One row of a field table: the field, how its value is written, where it comes from."""
+
+    name: str
+    kind: str  # TEXT, TITLE, NAMES, VERBATIM or FIXED
+    get: Callable[[Reference], Any]  # the model's value; None or empty: no field
+
+
+def joined(attribute: str, joiner: str = ", ") -> Callable[[Reference], str | None]:
+    return lambda r: joiner.join(getattr(r, attribute)) or None
+
+
+def names_in(role: str) -> Callable[[Reference], list[Name]]:
+    return lambda r: r.names_in(role)
+
+
+def _year(ref: Reference) -> str | None:
+    return str(ref.issued.year) if ref.issued and ref.issued.year else None
+
+
+def page_range(ref: Reference) -> str | None:
+    return ref.page.replace("-", "--") if ref.page else None
+
+
+def _thesis_type(ref: Reference) -> str | None:
+    if ref.type != "thesis" or ref.genre in ("PhD thesis", "Master's thesis"):
+        return None  # the entry type says it
+    return ref.genre
+
+
+FIELDS: tuple[BibField, ...] = (
+    BibField("author", NAMES, names_in("author")),
+    BibField("editor", NAMES, names_in("editor")),
+    BibField("translator", NAMES, names_in("translator")),
+    BibField("title", TITLE, lambda r: r.title),
+    BibField("@container", TEXT, lambda r: r.container_title),
+    BibField("year", FIXED, _year),
+    BibField("edition", TEXT, lambda r: r.edition),
+    BibField("volume", TEXT, lambda r: r.volume),
+    BibField("number", TEXT, lambda r: r.issue or r.number),
+    BibField("pages", TEXT, page_range),
+    BibField("series", TEXT, lambda r: r.collection_title),
+    BibField("@publisher", TEXT, lambda r: r.publisher),
+    BibField("address", TEXT, lambda r: r.publisher_place),
+    BibField("type", TEXT, _thesis_type),
+    BibField("isbn", TEXT, joined("isbn")),
+    BibField("issn", TEXT, joined("issn")),
+    BibField("doi", VERBATIM, lambda r: r.doi),
+    BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
+    BibField("language", TEXT, lambda r: r.language),
+    BibField("keywords", TEXT, joined("keyword")),
+    BibField("note", TEXT, joined("note", "; ")),
+    BibField("abstract", TEXT, lambda r: r.abstract),
+)
+
+
+def field_value(field: BibField, ref: Reference, options: WriterOptions) -> str | None:
+    """The braced value of ``field`` for ``ref``, or None when it has none."""
+    value = field.get(ref)
+    if not value:
+        return None
+    try:
+        text = RENDER[field.kind](value, options)
+        return braced(text) if text else None
+    except ValueError as exc:  # never from the escaping above: refused, not written
+        raise RecordError(f"{field.name}: {exc}") from None
 
 
 def _publisher_field(kind: str) -> str:
@@ -75,103 +189,21 @@ def _publisher_field(kind: str) -> str:
     return "publisher"
 
 
-def verbatim(text: str) -> str:
-    """URLs and DOIs are not escaped for TeX; braces, backslashes and spaces are %-encoded."""
-    return text.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
-
-
-# (field, how to get its braced value from the reference); None/empty values are left out.
-Getter = Callable[[Reference, WriterOptions], str | None]
-
-
-def text_of(attribute: str) -> Getter:
-    """A getter for a plain string attribute of the model, escaped."""
-
-    def get(ref: Reference, options: WriterOptions) -> str | None:
-        value = getattr(ref, attribute)
-        return escape(value, options.unicode) if value else None
-
-    return get
-
-
-def names_of(role: str) -> Getter:
-    return lambda r, o: bib_names(r, role, o.unicode, o.max_authors)
-
-
-def _thesis_type(ref: Reference, options: WriterOptions) -> str | None:
-    if ref.type != "thesis" or not ref.genre:
-        return None
-    if ref.genre in ("PhD thesis", "Master's thesis"):
-        return None  # the entry type says it
-    return escape(ref.genre, options.unicode)
-
-
-def title_of(ref: Reference, options: WriterOptions) -> str | None:
-    return protect_title(ref.title, options.unicode) if ref.title else None
-
-
-def pages_of(ref: Reference, options: WriterOptions) -> str | None:
-    return escape(ref.page, options.unicode).replace("-", "--") if ref.page else None
-
-
-def joined(attribute: str, joiner: str = ", ") -> Getter:
-    """A getter for a list attribute written as one field."""
-
-    def get(ref: Reference, options: WriterOptions) -> str | None:
-        values = getattr(ref, attribute)
-        return escape(joiner.join(values), options.unicode) if values else None
-
-    return get
-
-
-def doi_of(ref: Reference, options: WriterOptions) -> str | None:
-    return verbatim(ref.doi) if ref.doi else None
-
-
-def url_of(ref: Reference, options: WriterOptions) -> str | None:
-    return verbatim(ref.url[0]) if ref.url else None
-
-
-FIELDS: tuple[tuple[str, Getter], ...] = (
-    ("author", names_of("author")),
-    ("editor", names_of("editor")),
-    ("translator", names_of("translator")),
-    ("title", title_of),
-    ("@container", text_of("container_title")),
-    ("year", lambda r, o: str(r.issued.year) if r.issued and r.issued.year else None),
-    ("edition", text_of("edition")),
-    ("volume", text_of("volume")),
-    ("number", lambda r, o: escape(r.issue or r.number or "", o.unicode) or None),
-    ("pages", pages_of),
-    ("series", text_of("collection_title")),
-    ("@publisher", text_of("publisher")),
-    ("address", text_of("publisher_place")),
-    ("type", _thesis_type),
-    ("isbn", lambda r, o: ", ".join(r.isbn) or None),
-    ("issn", lambda r, o: ", ".join(r.issn) or None),
-    ("doi", doi_of),
-    ("url", url_of),
-    ("language", text_of("language")),
-    ("keywords", joined("keyword")),
-    ("note", joined("note", "; ")),
-    ("abstract", text_of("abstract")),
-)
-
-
 def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     """The bibtexparser entry for ``ref``, values already braced."""
     options = options or WriterOptions()
     kind = entry_type(ref)
     fields: list[Field] = []
-    for name, get in FIELDS:
-        value = get(ref, options)
-        if not value:
+    for field in FIELDS:
+        value = field_value(field, ref, options)
+        if value is None:
             continue
+        name = field.name
         if name == "@container":
             name = "journal" if kind == "article" else "booktitle"
         elif name == "@publisher":
             name = _publisher_field(kind)
-        fields.append(Field(name, "{" + value + "}"))
+        fields.append(Field(name, value))
         if name == "year" and ref.issued and ref.issued.month and ref.issued.month <= 12:
             fields.append(Field("month", MONTH_MACROS[ref.issued.month - 1]))
     return Entry(kind, ref.id, fields)

@@ -1,11 +1,27 @@
-"""Text for BibTeX fields: escaping through pylatexenc, and brace protection.
+"""Values for BibTeX and BibLaTeX fields: the one escaping rule every field goes through.
 
-Every character that means something to TeX (``\\ { } % # & ~ $ _ ^``) is
-escaped, so no record can inject a command such as ``\\input`` or ``\\write18``.
-Accented letters become ``{\\'o}`` (ASCII output, the default) or stay UTF-8
-(``--unicode``, for biber).  Letters pylatexenc has no macro for are decomposed
-(NFD) and rebuilt from accent commands (``ễ`` → ``{\\~{\\^e}}``); a character with
-no LaTeX form at all (CJK, Cyrillic) is kept as UTF-8.
+A field is either *text* or *verbatim*:
+
+* Text (titles, names, notes, identifiers such as ISBN and ISSN): every
+  character that means something to TeX (``\\ { } % # & ~ $ _ ^``) becomes a
+  command that prints it, so no record can inject a command such as
+  ``\\input`` or ``\\write18``.  Braces become ``{\\textbraceleft}`` and
+  ``{\\textbraceright}``, never ``\\{`` and ``\\}``: BibTeX and biber count every
+  brace, escaped or not, so ``\\}`` would close the field.  Control characters
+  are dropped and line breaks become spaces.  Accented letters become
+  ``{\\'o}`` (ASCII output, the default) or stay UTF-8 (``--unicode``, for
+  biber).  Letters pylatexenc has no macro for are decomposed (NFD) and rebuilt
+  from accent commands (``ễ`` → ``{\\~{\\^e}}``); a character with no LaTeX form
+  at all (CJK, Cyrillic) is kept as UTF-8.
+* Verbatim (``url``, ``doi``, ``eprint``): read by url.sty, hyperref and
+  biblatex with TeX's special meanings switched off, so ``% # & _ ~ $`` stay
+  as they are; what could still end the field or escape it (braces, the
+  backslash, ``^^`` notation) and what a URI cannot hold (white space, control
+  characters, and in ASCII output any non-ASCII letter) is percent-encoded as
+  RFC 3986 says, which leaves the link the same.
+
+Every value of every field is braced by :func:`braced`, which checks that
+its braces nest as BibTeX reads them.
 """
 
 from __future__ import annotations
@@ -20,11 +36,17 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+#: control characters (C0 but tab and line ends, DEL, C1): dropped from text
+CONTROLS: dict[int, str | None] = {
+    code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10, 13)
+}
+#: white space that would break a value's line (BibTeX joins lines anyway)
+LINE_BREAKS: dict[int, str] = {9: " ", 10: " ", 13: " ", 0x2028: " ", 0x2029: " "}
 # TeX's special characters, for --unicode output where nothing else is converted
-ASCII_SPECIALS: dict[int, str] = {
+ASCII_SPECIALS: dict[int, str | None] = {
     ord("\\"): r"{\textbackslash}",
-    ord("{"): r"\{",
-    ord("}"): r"\}",
+    ord("{"): r"{\textbraceleft}",
+    ord("}"): r"{\textbraceright}",
     ord("%"): r"\%",
     ord("#"): r"\#",
     ord("&"): r"\&",
@@ -32,6 +54,8 @@ ASCII_SPECIALS: dict[int, str] = {
     ord("$"): r"\$",
     ord("_"): r"\_",
     ord("^"): r"{\textasciicircum}",
+    **CONTROLS,
+    **LINE_BREAKS,
 }
 # combining accents → the LaTeX accent command that draws them
 COMBINING_ACCENTS: dict[str, str] = {
@@ -45,6 +69,8 @@ DOTTED_I: dict[int, str] = {
     ord("í"): r"\'i", ord("ì"): r"\`i", ord("î"): r"\^i", ord("ï"): r"\"i",
     # ALA-LC romanisation: Cyrillic soft and hard signs, Arabic and Hebrew ayn and alif
     0x02B9: "'", 0x02BA: "''", 0x02BB: "`", 0x02BF: "`", 0x02BC: "'", 0x02BE: "'",
+    # braces as commands: "\\{" and "\\}" still count as braces to BibTeX
+    ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright",
 }  # fmt: skip
 
 
@@ -104,6 +130,8 @@ class _LatexTable(dict[int, str]):
     """
 
     def __missing__(self, code: int) -> str:
+        if code in CONTROLS or code in LINE_BREAKS:
+            return "" if code in CONTROLS else " "
         value = str(_encoder().unicode_to_latex(chr(code)))
         value = _text_mode(value)
         if len(self) < 100_000:
@@ -140,10 +168,47 @@ def _with_marks(text: str) -> str:
 
 def escape_with_pylatexenc(text: str) -> str:
     """The same as :func:`escape`, one call to pylatexenc per text (for tests)."""
+    text = text.translate(CONTROLS).translate(LINE_BREAKS)
     value = str(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text)))
     for macro in MATH_ONLY:
         value = value.replace(macro, "{\\ensuremath" + macro + "}")
     return _SCRIPTS.sub(lambda m: _text_mode(m[0]), value)
+
+
+#: what a verbatim field cannot hold as it is: braces and the backslash (they would end or
+#: escape it), "^" (TeX's ^^5c notation), white space and control characters
+_VERBATIM_UNSAFE = re.compile(r"[\\{}^\s\x00-\x1f\x7f-\x9f]")
+#: ... and, in ASCII output, every character outside ASCII
+_VERBATIM_UNSAFE_ASCII = re.compile(r"[\\{}^\s\x00-\x1f\x7f-\U0010ffff]")
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8", "replace"))
+
+
+def verbatim(text: str, unicode: bool = False) -> str:
+    """A ``url``, ``doi`` or ``eprint`` value: what could end or escape the field, and
+    what a URI cannot hold, percent-encoded (``}`` → ``%7D``, a space → ``%20``)."""
+    unsafe = _VERBATIM_UNSAFE if unicode else _VERBATIM_UNSAFE_ASCII
+    return unsafe.sub(_percent_encoded, text.strip())
+
+
+_BRACES = re.compile(r"[{}]")
+
+
+def braced(value: str) -> str:
+    """``{value}``, after checking that the braces of ``value`` nest as BibTeX counts
+    them (every brace, escaped or not); anything else is refused with ValueError,
+    since it would end the field early and let the rest be read as BibTeX."""
+    if "{" in value or "}" in value:
+        depth = 0
+        for brace in _BRACES.findall(value):
+            depth += 1 if brace == "{" else -1
+            if depth < 0:
+                break
+        if depth != 0:
+            raise ValueError(f"unbalanced braces in a BibTeX value: {value[:60]!r}")
+    return "{" + value + "}"
 
 
 _TOKENS = re.compile(r"[^\W_]+|[\W_]")
