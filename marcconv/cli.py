@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import os
 import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import click
 
 from marcconv import __version__, parallel, registry
 from marcconv.errors import Diagnostic, MarcconvError, Severity
-from marcconv.inputs import STDIN, check_encoding, display_name
+from marcconv.inputs import STDIN, check_encoding, check_inputs, display_name
 from marcconv.keys import DEFAULT_PATTERN, KeyMaker
-from marcconv.outputs import open_output
+from marcconv.outputs import OutputError, check_targets, open_output
 from marcconv.pipeline import Pipeline, StrictStop, Tally
 from marcconv.readers.base import takes_bytes
 from marcconv.reading import detect_path, opened, read_records
@@ -40,6 +42,12 @@ Examples:
 Exit status: 0 every record written, 1 some records skipped (reported on
 stderr), 2 usage error or unreadable input.
 """
+
+
+class Unreadable(click.ClickException):
+    """An input that cannot be read, found before anything is written."""
+
+    exit_code = EXIT_USAGE
 
 
 class Reporter:
@@ -168,8 +176,8 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Say which input format was detected.")
 @click.option(
     "--errors",
-    "errors_file",
-    type=click.File("w", encoding="utf-8", lazy=False),
+    "errors_path",
+    metavar="FILE",
     help="Also write every warning and error to FILE as JSON lines.",
 )
 def convert(
@@ -190,7 +198,7 @@ def convert(
     strict: bool,
     quiet: bool,
     verbose: bool,
-    errors_file: TextIO | None,
+    errors_path: str | None,
 ) -> None:
     """Convert INPUT files (or standard input, or '-') to one output format.
 
@@ -198,14 +206,20 @@ def convert(
     cannot be converted is reported on stderr with its file, line and record id,
     and the others are still written.
     """
+    paths = inputs or (STDIN,)
     try:
         if source_format != registry.AUTO:
             registry.reader_function(source_format)
         writer_class = registry.writer_class(target)
         keys = KeyMaker(key_pattern)
         encoding = check_encoding(encoding)
+        check_targets(paths, output, errors_path)
     except (MarcconvError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    try:
+        check_inputs(paths)
+    except MarcconvError as exc:
+        raise Unreadable(str(exc)) from None
     workers = jobs or os.cpu_count() or 1
     options = WriterOptions(
         unicode=unicode,
@@ -217,39 +231,58 @@ def convert(
         newline="\r\n" if newline == "crlf" else "\n",
         jobs=workers,
     )
-    reporter = Reporter(quiet, errors_file)
     tally = Tally()
     try:
-        with open_output(output) as out:
+        with contextlib.ExitStack() as stack:
             try:
-                writer = writer_class(out, options)
+                errors = stack.enter_context(open_output(errors_path)) if errors_path else None
             except MarcconvError as exc:
                 raise click.UsageError(str(exc)) from None
-            show_progress = sys.stderr.isatty() and not quiet
-            pipeline = Pipeline(
-                writer, keys, reporter, strict, _progress if show_progress else None, tally
-            )
-            announce = _announce if verbose else None
-            job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
-            for path in inputs or (STDIN,):
-                if workers == 1:
-                    pipeline.run(
-                        read_records(path, source_format, pipeline.note, encoding, announce)
+            reporter = Reporter(quiet, errors)
+            try:
+                with open_output(output) as out:
+                    try:
+                        writer = writer_class(out, options)
+                    except MarcconvError as exc:
+                        raise click.UsageError(str(exc)) from None
+                    show_progress = sys.stderr.isatty() and not quiet
+                    pipeline = Pipeline(
+                        writer, keys, reporter, strict, _progress if show_progress else None, tally
                     )
-                else:
-                    _convert_input(pipeline, path, source_format, encoding, announce, workers, job)
-            writer.close()
-            if show_progress and tally.read >= 1000:
-                click.echo("\r", err=True, nl=False)
-    except StrictStop:
-        click.echo(f"stopped (--strict); {tally.summary()}", err=True)
-        sys.exit(EXIT_SOME_FAILED)
-    except MarcconvError as exc:
+                    announce = _announce if verbose else None
+                    job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
+                    for path in paths:
+                        if workers == 1:
+                            pipeline.run(
+                                read_records(path, source_format, pipeline.note, encoding, announce)
+                            )
+                        else:
+                            _convert_input(
+                                pipeline, path, source_format, encoding, announce, workers, job
+                            )
+                    writer.close()
+                    if errors is not None:  # a full disk under --errors keeps -o from landing
+                        errors.flush()
+                    if show_progress and tally.read >= 1000:
+                        click.echo("\r", err=True, nl=False)
+            except StrictStop:
+                click.echo(f"stopped (--strict); {tally.summary()}", err=True)
+                code = EXIT_SOME_FAILED
+            except OutputError:
+                raise  # below, once the --errors file is closed too
+            except MarcconvError as exc:
+                click.echo(f"Error: {exc}", err=True)
+                code = EXIT_USAGE
+            else:
+                if tally.failed or (tally.warnings and not quiet) or verbose:
+                    click.echo(tally.summary(), err=True)
+                code = EXIT_SOME_FAILED if tally.failed else EXIT_OK
+    except OutputError as exc:  # -o or --errors could not be written: neither is left behind
+        if exc.errno == errno.EPIPE:
+            raise  # a closed pipe: main() ends the run quietly
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    if tally.failed or (tally.warnings and not quiet) or verbose:
-        click.echo(tally.summary(), err=True)
-    sys.exit(EXIT_SOME_FAILED if tally.failed else EXIT_OK)
+        code = EXIT_USAGE
+    sys.exit(code)
 
 
 def _convert_input(
@@ -344,10 +377,34 @@ def styles(search: str | None) -> None:
         sys.exit(EXIT_SOME_FAILED)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: the run ends as after Ctrl-C, its temporary files removed."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _terminate(number: int, _frame: object) -> NoReturn:
+    raise Terminated(number)
+
+
+def _quiet_exit(code: int) -> NoReturn:
+    """Leave without another word: standard output or error is gone (a closed pipe)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, sys.stderr.fileno())
+    os._exit(code)
+
+
 def main(argv: Any = None) -> None:
-    """Console entry point: quiet on a closed pipe, clean on Ctrl-C."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    """Console entry point: quiet on a closed pipe, clean on Ctrl-C, SIGTERM and SIGHUP."""
+    # a closed pipe (| head) is an error on write, so that temporary files are removed
+    # and workers stopped before the run ends quietly
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _terminate)
     # records are trees of small acyclic objects freed by reference counting; the
     # cycle collector's default pace (every 700 allocations) only costs time
     gc.set_threshold(50_000, 50, 100)
@@ -356,7 +413,17 @@ def main(argv: Any = None) -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Terminated as ended:
+        with contextlib.suppress(OSError):
+            click.echo(f"terminated ({signal.Signals(ended.number).name})", err=True)
+        sys.exit(128 + ended.number)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except OutputError as exc:  # standard output or error closed before click could say so
+        if exc.errno == errno.EPIPE:
+            _quiet_exit(128 + signal.SIGPIPE)
+        raise
+    except BrokenPipeError:
+        _quiet_exit(128 + signal.SIGPIPE)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from marcconv.errors import Diagnostic, MarcconvError, Severity
@@ -75,6 +76,21 @@ def read_lines(
                 )
             )
             yield raw.decode(encoding, errors="replace")
+
+
+def check_inputs(paths: Iterable[str]) -> None:
+    """Refuse, before anything is read or written, an input that does not exist,
+    is a folder or cannot be opened."""
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            if os.path.isdir(path):
+                raise MarcconvError(f"cannot read {path}: it is a folder")
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise MarcconvError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def open_binary(path: str) -> BinaryIO:

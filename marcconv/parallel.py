@@ -15,10 +15,7 @@ writers that number records as they go (text MARC, Aleph), run in one process.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import secrets
-import signal
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +28,7 @@ from marcconv.pipeline import Entry, Pipeline, skip_error
 from marcconv.readers.alephseq import ALEPH_LINE
 from marcconv.readers.base import SourceRecord
 from marcconv.readers.textmarc import is_collapsed, label_of_line
+from marcconv.workers import Workers
 from marcconv.writers.base import Writer, WriterOptions
 
 #: lines per batch: about a hundred records of a large repository dump
@@ -149,7 +147,6 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(job: Job) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     _WORKER["job"] = job
     _WORKER["writer"] = registry.writer_class(job.writer)(io.StringIO(), job.options)
     _WORKER["keys"] = KeyMaker(job.key_pattern)
@@ -195,15 +192,7 @@ def can_run(source_format: str, writer: Any) -> bool:
 
 def run(pipeline: Pipeline, batches: Iterable[Batch], jobs: int, job: Job) -> None:
     """Convert ``batches`` on ``jobs`` processes; results are taken in input order."""
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    )
     pipeline.placeholder = job.placeholder
-    with context.Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        in_flight: deque[Any] = deque()
-        for batch in batches:
-            in_flight.append(pool.apply_async(convert_batch, (batch,)))
-            if len(in_flight) >= 2 * jobs:
-                pipeline.take(in_flight.popleft().get())
-        while in_flight:
-            pipeline.take(in_flight.popleft().get())
+    with Workers(convert_batch, jobs, _init_worker, (job,)) as workers:
+        for entries in workers.map(batches, 2 * jobs):
+            pipeline.take(entries)

@@ -137,7 +137,6 @@ The layer checks the version it was written for and changes nothing on another.
 from __future__ import annotations
 
 import re
-import signal
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -173,6 +172,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.keys import letter_suffix
+from marcconv.workers import Workers, can_fork
 
 PINNED = "0.11.1"
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
@@ -385,29 +385,16 @@ def in_slices(work: Callable[[int, int], list[T]], count: int, jobs: int) -> lis
     then ends: touching an inherited object copies its page, and a process that
     lived through the whole run would end up with a copy of every item.
     """
-    if jobs < 2 or count < 2 * SLICE or not _can_fork():
+    if jobs < 2 or count < 2 * SLICE or not can_fork():
         return work(0, count)
-    import multiprocessing
-
     _FORKED["work"] = work
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, _ignore_interrupts, maxtasksperchild=RECYCLE) as pool:
-            bounds = [(start, min(start + SLICE, count)) for start in range(0, count, SLICE)]
-            parts = pool.map(_forked_work, bounds, chunksize=1)
+        bounds = [(start, min(start + SLICE, count)) for start in range(0, count, SLICE)]
+        with Workers(_forked_work, jobs, recycle=RECYCLE) as workers:
+            parts = list(workers.map(bounds))
     finally:
         _FORKED.clear()
     return [value for part in parts for value in part]
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
 
 
 def _forked_work(bounds: tuple[int, int]) -> list[Any]:
