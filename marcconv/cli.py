@@ -252,6 +252,7 @@ def convert(
                     announce = _announce if verbose else None
                     job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
                     for path in paths:
+                        before = tally.read
                         if workers == 1:
                             pipeline.run(
                                 read_records(path, source_format, pipeline.note, encoding, announce)
@@ -259,6 +260,14 @@ def convert(
                         else:
                             _convert_input(
                                 pipeline, path, source_format, encoding, announce, workers, job
+                            )
+                        if tally.read == before:
+                            pipeline.note(
+                                Diagnostic(
+                                    Severity.ERROR,
+                                    "no MARC record in this input",
+                                    display_name(path),
+                                )
                             )
                     writer.close()
                     if errors is not None:  # a full disk under --errors keeps -o from landing

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from marcconv.chars import shown
+
 
 class Severity(str, Enum):
     WARNING = "warning"
@@ -25,16 +27,17 @@ class Diagnostic:
     def __str__(self) -> str:
         where = []
         if self.source:
-            where.append(self.source)
+            where.append(shown(self.source))
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.record_id:
-            where.append(f"record {self.record_id}")
+            where.append(f"record {shown(self.record_id)}")
         prefix = ", ".join(where)
+        message = shown(self.message)
         return (
-            f"{self.severity.value}: {prefix}: {self.message}"
+            f"{self.severity.value}: {prefix}: {message}"
             if prefix
-            else (f"{self.severity.value}: {self.message}")
+            else (f"{self.severity.value}: {message}")
         )
 
     def to_json(self) -> str:

@@ -27,11 +27,33 @@ def display_name(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
+#: every printable ASCII character and a line end: what an encoding must read as ASCII
+ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"\n"
+
+
 def check_encoding(encoding: str) -> str:
+    """The codec name of ``encoding`` if lines in it can be read one at a time: a
+    text encoding in which ASCII is ASCII (not rot13 or base64, which are not text
+    encodings, nor UTF-16 or EBCDIC, whose line ends are other bytes)."""
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):
         raise MarcconvError(f"unknown encoding {encoding!r}") from None
+    try:
+        ascii_compatible = (
+            getattr(info, "_is_text_encoding", True)
+            and ASCII_PROBE.decode(info.name) == ASCII_PROBE.decode("ascii")
+            and b"\xff\xfe\n".decode(info.name, "replace").endswith("\n")
+        )
+    except (UnicodeError, LookupError, TypeError, ValueError):
+        ascii_compatible = False
+    if not ascii_compatible:
+        raise MarcconvError(
+            f"encoding {encoding!r} cannot be read a line at a time (it is not a text"
+            " encoding in which ASCII stays ASCII); convert the input to UTF-8 first,"
+            " e.g. with iconv"
+        )
+    return info.name
 
 
 def read_lines(

@@ -68,12 +68,21 @@ def key_parts(ref: Reference) -> dict[str, str]:
 
 
 def validate_pattern(pattern: str) -> None:
-    """Raise ValueError for a pattern with an unknown ``{field}``."""
+    """Raise ValueError for a pattern with an unknown ``{field}``, a format
+    specification or conversion (``{year:d}``, ``{auth!r}``), or a stray brace."""
     allowed = set(key_parts(Reference(id="")))
-    for _, field, _, _ in string.Formatter().parse(pattern):
-        if field is not None and field not in allowed:
-            known = ", ".join("{" + name + "}" for name in sorted(allowed))
+    known = ", ".join("{" + name + "}" for name in sorted(allowed))
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValueError(f"key pattern {pattern!r}: {exc}; use {known}") from None
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in allowed:
             raise ValueError(f"unknown key field {{{field}}}; use {known}")
+        if spec or conversion:
+            raise ValueError(f"key field {{{field}}} takes no format ({pattern!r}); use {known}")
 
 
 class KeyMaker:

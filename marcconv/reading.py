@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from marcconv import registry
 from marcconv.errors import Diagnostic, MarcconvError
@@ -16,6 +17,51 @@ from marcconv.readers.base import SourceRecord, takes_bytes
 from marcconv.readers.dialects import DIALECT_NAMES, Detection, detect
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: gzip input may decompress to this many times its size, once past GZIP_FREE bytes:
+#: real catalogue dumps compress 5 to 15 times, a "gzip bomb" about 1,000
+GZIP_RATIO = 100
+GZIP_FREE = 1 << 26
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+class _Counted(io.RawIOBase):
+    """A stream that counts the bytes read through it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _Inflated(io.RawIOBase):
+    """Gzip decompressed on the fly, refused past :data:`GZIP_RATIO` times its size."""
+
+    def __init__(self, compressed: BinaryIO, name: str) -> None:
+        self.compressed = _Counted(compressed)
+        self.inflated = gzip.GzipFile(fileobj=self.compressed, mode="rb")
+        self.name_shown = name
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.inflated.readinto(buffer)
+        self.count += count
+        if self.count > GZIP_FREE and self.count > GZIP_RATIO * self.compressed.count:
+            raise MarcconvError(
+                f"cannot read {self.name_shown}: it decompresses to more than {GZIP_RATIO}"
+                " times its size (the limit for gzip input)"
+            )
+        return count
 
 
 def _name_hint(path: str) -> str:
@@ -23,11 +69,11 @@ def _name_hint(path: str) -> str:
     return name.removesuffix(".gz")
 
 
-def _peek_through_gzip(raw: BinaryIO) -> tuple[bytes, BinaryIO]:
+def _peek_through_gzip(raw: BinaryIO, name: str) -> tuple[bytes, BinaryIO]:
     """First bytes and stream, decompressed on the fly if the input is gzip."""
     head, stream = peek(raw)
     if head.startswith(GZIP_MAGIC):
-        head, stream = peek(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
+        head, stream = peek(io.BufferedReader(_Inflated(stream, name), 1 << 16))
     return head, stream
 
 
@@ -35,8 +81,8 @@ def detect_path(path: str) -> tuple[Detection, bytes]:
     """What ``path`` holds, judged from its first bytes (and its name)."""
     raw = open_binary(path)
     try:
-        head, _ = _peek_through_gzip(raw)
-    except (OSError, EOFError) as exc:
+        head, _ = _peek_through_gzip(raw, display_name(path))
+    except READ_ERRORS as exc:
         raise MarcconvError(f"cannot read {display_name(path)}: {exc}") from None
     finally:
         if path != STDIN:
@@ -60,9 +106,6 @@ class Input:
             raise MarcconvError(f"cannot read {self.name}: {exc}") from None
 
 
-READ_ERRORS = (OSError, EOFError, zlib.error)
-
-
 @contextmanager
 def opened(
     path: str, source_format: str, announce: Callable[[str], None] | None = None
@@ -75,8 +118,8 @@ def opened(
     raw = open_binary(path)
     try:
         try:
-            head, stream = _peek_through_gzip(raw)
-        except (OSError, EOFError) as exc:
+            head, stream = _peek_through_gzip(raw, name)
+        except READ_ERRORS as exc:
             raise MarcconvError(f"cannot read {name}: {exc}") from None
         chosen: str | None = source_format
         if chosen == registry.AUTO:

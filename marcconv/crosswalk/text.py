@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from marcconv.chars import CONTROLS
+
 # ISBD punctuation that ends a subfield: " /", " :", " ;", " =", ",", and a final "."
 _TRAILING_ISBD = re.compile(r"\s*[/:;=,]+\s*$")
 _SPACES = re.compile(r"\s+")
@@ -17,11 +19,11 @@ _SMALL_WORDS = frozenset(
 
 
 def collapse_spaces(text: str) -> str:
-    """One space between words, none at the ends."""
+    """One space between words, none at the ends, no control characters."""
     # printable text has no white space but the ASCII space (isprintable is fast)
     if "  " not in text and text.isprintable() and text[:1] != " " and text[-1:] != " ":
         return text
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text.translate(CONTROLS)).strip()
 
 
 def strip_isbd(text: str) -> str:

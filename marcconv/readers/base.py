@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -168,6 +169,31 @@ def add_field(out: SourceRecord, fld: SourceField) -> None:
         fields.append(fld)
     elif out.failure is None:
         out.failure = f"record has more than {MAX_FIELDS} fields (the limit)"
+
+
+def label_problem(tag: str, indicators: tuple[str, str] | None, codes: Iterable[str]) -> str | None:
+    """Why a field's label cannot be MARC, if it cannot: a tag is three ASCII letters or
+    digits, an indicator one character, a subfield code one character other than
+    white space, and neither a control character or a line separator.
+
+    Readers of the formats where any text can stand in a label (MARCXML attributes,
+    MARC-in-JSON keys) skip such a field; the MARC writers refuse it, since a line
+    break in a label would start a forged line of its own.
+    """
+    if len(tag) != 3 or not (tag.isascii() and tag.isalnum()):
+        return f"tag {tag!r} is not three letters or digits"
+    for indicator in indicators or ():
+        if len(indicator) != 1 or _breaks_line(indicator):
+            return f"indicator {indicator!r} is not one character"
+    for code in codes:
+        if len(code) != 1 or _breaks_line(code) or code.isspace():
+            return f"subfield code {code!r} is not one character"
+    return None
+
+
+def _breaks_line(char: str) -> bool:
+    """A control character or a line or paragraph separator."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def is_control_tag(tag: str) -> bool:

@@ -79,6 +79,27 @@ def mixed_dialect_message(line: str, expected: str) -> str | None:
     )
 
 
+#: field lines of the dialects, shaped strictly enough that no text that continues
+#: an Invenio value (a line with no label) has their form by chance: "100 patients"
+#: does not, "245 10 $a Title" and "=245  10$aTitle" do
+STRICT_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("mrk", re.compile(r"=(?:LDR|[0-9A-Za-z]{3})  \S")),
+    ("line", re.compile(r"[0-9A-Za-z]{3} .. \$\S |\d{5}[a-z ]{5}22\d{5}.{3}4500$")),
+)
+
+
+def foreign_line_message(line: str, expected: str) -> str | None:
+    """An error message if ``line``, which has no field label of ``expected``, is
+    without doubt a field line of another dialect (see :data:`STRICT_SHAPES`)."""
+    for name, shape in STRICT_SHAPES:
+        if name != expected and shape.match(line):
+            return mixed_dialect_message(line, expected) or (
+                f"this line is {DIALECT_NAMES[name]}, but the input is"
+                f" {DIALECT_NAMES[expected]}: a file must not mix formats; line skipped"
+            )
+    return None
+
+
 def _by_extension(name: str) -> str | None:
     suffixes = PurePath(name).suffixes
     for suffix in reversed(suffixes):

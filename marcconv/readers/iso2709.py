@@ -220,8 +220,39 @@ def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord
     return out
 
 
+def _next_leader_at(data: bytes) -> int | None:
+    """Where a record that lost its terminator ends and the next one's leader starts:
+    at the length its leader gives, when a field terminator ends it there and a
+    leader (five digits, then "22" at 10-11) follows."""
+    length = data[:5]
+    if not length.isdigit():
+        return None
+    end = int(length) - 1  # the stated length counts the missing terminator
+    if not LEADER_LENGTH < end < len(data) - LEADER_LENGTH or data[end - 1 : end] != FIELD_END:
+        return None
+    following = data[end : end + LEADER_LENGTH]
+    return end if following[:5].isdigit() and following[10:12] == b"22" else None
+
+
+def _records(stream: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """(byte offset, record bytes, whether its terminator was missing) of each record."""
+    for offset, chunk in _chunks(stream):
+        data = chunk.lstrip(b"\r\n")
+        offset += len(chunk) - len(data)
+        while (end := _next_leader_at(data)) is not None:
+            yield offset, data[:end], True
+            offset, data = offset + end, data[end:]
+        yield offset, data, False
+
+
 @reads_bytes
 def read_iso2709(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRecord | Diagnostic]:
     """Yield each record of a binary MARC file."""
-    for ordinal, (offset, data) in enumerate(_chunks(stream), 1):
-        yield _record(offset, data.lstrip(b"\r\n"), ordinal, source)
+    for ordinal, (offset, data, unterminated) in enumerate(_records(stream), 1):
+        record = _record(offset, data, ordinal, source)
+        if unterminated and isinstance(record, SourceRecord):
+            record.warn(
+                f"record terminator (0x1D) missing at byte {offset + len(data)}; the next"
+                " record starts there"
+            )
+        yield record

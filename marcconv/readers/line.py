@@ -25,6 +25,7 @@ import pymarc
 from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
     MAX_FIELDS,
+    MAX_LINE_BYTES,
     SourceField,
     SourceRecord,
     add_field,
@@ -49,23 +50,41 @@ def _subfields(text: str) -> list[pymarc.Subfield] | None:
 class _Record:
     """The lines of one record, gathered until the blank line that ends it."""
 
-    __slots__ = ("fields", "leader", "leader_line", "start")
+    __slots__ = ("continued", "fields", "leader", "leader_line", "start", "too_long")
 
     def __init__(self, start: int) -> None:
         self.start = start
         self.leader: str | None = None
         self.leader_line = start
-        self.fields: list[tuple[int, str]] = []  # (line number, text)
+        # (line number, the field's text and the lines that continue it)
+        self.fields: list[tuple[int, list[str]]] = []
+        self.continued = 0  # characters in the last field's continuation lines
+        self.too_long: int | None = None  # the line of a field past the limit
+
+    def continue_last(self, text: str) -> None:
+        """Add a continuation line to the last field (joined once, in :func:`_build`)."""
+        number, parts = self.fields[-1]
+        if len(parts) == 1:
+            self.continued = 0
+        self.continued += len(text) + 1
+        if self.continued > MAX_LINE_BYTES:
+            self.too_long = self.too_long or number
+            return
+        parts.append(text)
 
 
 def _build(rec: _Record, source: str, ordinal: int) -> SourceRecord:
     record_id = str(ordinal)
-    for _number, text in rec.fields:
+    fields = [(number, " ".join(parts)) for number, parts in rec.fields]
+    for _number, text in fields:
         if text.startswith("001 ") and text[4:].strip():
             record_id = text[4:].strip()
             break
     out = record_from(source, record_id, rec.start, rec.leader)
-    for number, text in rec.fields:
+    if rec.too_long is not None:
+        limit = MAX_LINE_BYTES >> 20
+        out.failure = f"a value longer than {limit} MiB (the limit), line {rec.too_long}"
+    for number, text in fields:
         tag, rest = text[:3], text[4:]
         if is_control_tag(tag):
             add_field(out, SourceField(tag, number, data=rest))
@@ -110,8 +129,7 @@ def read_line(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceR
         if line.startswith("("):
             continue
         if line.startswith(CONTINUATION) and current is not None and current.fields:
-            start, text = current.fields[-1]
-            current.fields[-1] = (start, f"{text} {line.strip()}")
+            current.continue_last(line.strip())
             continue
         if LEADER.fullmatch(line):
             record = finish()
@@ -132,7 +150,7 @@ def read_line(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceR
         if current is None:
             current = _Record(number)
         if len(current.fields) <= MAX_FIELDS:  # one more than the limit marks the record
-            current.fields.append((number, line))
+            current.fields.append((number, [line]))
     record = finish()
     if record is not None:
         yield record

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 import pymarc
@@ -23,14 +26,29 @@ from marcconv.readers.base import (
     SourceRecord,
     add_field,
     control_number,
+    label_problem,
     reads_bytes,
     record_from,
+    set_leader,
 )
 
 BLOCK = 1 << 16
 #: a single record larger than this is refused rather than buffered
 MAX_RECORD = 1 << 26
 SEPARATORS = " \t\r\n,"
+
+
+def _text(value: Any, out: SourceRecord) -> str:
+    """A JSON string as text: a lone surrogate (``"\\ud800"``), which no output can
+    encode, becomes U+FFFD, reported."""
+    text = str(value)
+    if not text.isascii() and _SURROGATE.search(text):
+        out.warn("a lone surrogate (\\ud800-\\udfff) replaced by U+FFFD")
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _record(obj: Any, ordinal: int, line: int, source: str) -> SourceRecord | Diagnostic:
@@ -42,32 +60,47 @@ def _record(obj: Any, ordinal: int, line: int, source: str) -> SourceRecord | Di
             source,
             line,
         )
+    out = record_from(source, str(ordinal), line)
     leader = obj.get("leader")
-    out = record_from(source, str(ordinal), line, leader if isinstance(leader, str) else None)
+    if isinstance(leader, str):
+        set_leader(out, _text(leader, out), line)
     for position, entry in enumerate(obj.get("fields", []), 1):
         if not isinstance(entry, dict) or len(entry) != 1:
             out.warn(f"field {position}: not an object with one tag; skipped")
             continue
-        ((tag, body),) = entry.items()
+        ((key, body),) = entry.items()
+        tag = _text(key, out)
         if isinstance(body, str):
-            add_field(out, SourceField(tag, line, data=body))
+            problem = label_problem(tag, None, ())
+            if problem is None:
+                add_field(out, SourceField(tag, line, data=_text(body, out)))
+            else:
+                out.warn(f"field {position}: {problem}; skipped")
             continue
         subfields = body.get("subfields", []) if isinstance(body, dict) else None
         if not isinstance(subfields, list):
             out.warn(f"field {tag}: neither a string nor an object with 'subfields'; skipped")
             continue
         assert isinstance(body, dict)
-        pairs = [item for sub in subfields if isinstance(sub, dict) for item in sub.items()]
-        add_field(
-            out,
-            SourceField(
-                tag,
-                line,
-                (str(body.get("ind1", " ") or " "), str(body.get("ind2", " ") or " ")),
-                [pymarc.Subfield(str(code), str(value)) for code, value in pairs],
-            ),
+        pairs = [
+            pymarc.Subfield(_text(code, out), _text(value, out))
+            for sub in subfields
+            if isinstance(sub, dict)
+            for code, value in sub.items()
+        ]
+        indicators = (
+            _text(body.get("ind1", " "), out).strip() or " ",
+            _text(body.get("ind2", " "), out).strip() or " ",
         )
-    out.record_id = control_number(out.record) or out.record_id
+        problem = label_problem(tag, indicators, [pair.code for pair in pairs])
+        if problem is not None:
+            out.warn(f"field {position}: {problem}; skipped")
+            continue
+        add_field(out, SourceField(tag, line, indicators, pairs))
+    number = control_number(out.record)
+    if number is not None:
+        out.record_id = number
+        out.diagnostics = [replace(d, record_id=number) for d in out.diagnostics]
     return out
 
 
@@ -115,10 +148,11 @@ class _TextBuffer:
         self.eof = False
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
 
-    def _fill(self) -> bool:
+    def _fill(self, size: int = BLOCK) -> bool:
+        """Read at least ``size`` more bytes (or to the end); False at the end."""
         if self.eof:
             return False
-        block = self.stream.read(BLOCK)
+        block = self.stream.read(size)
         self.eof = not block
         self.text = self.text[self.pos :] + self._decoder.decode(block, final=self.eof)
         self.pos = 0
@@ -143,15 +177,23 @@ class _TextBuffer:
         self.pos += count
 
     def decode(self, decoder: json.JSONDecoder) -> Any:
+        """The next JSON value.  When the text at hand ends inside it, as much again
+        is read before the next try, so a value of n bytes is decoded in O(n)."""
         while True:
             try:
                 obj, end = decoder.raw_decode(self.text, self.pos)
             except json.JSONDecodeError:
-                if len(self.text) - self.pos > MAX_RECORD:
-                    raise ValueError("a record larger than 64 MB") from None
-                if self._fill():
+                pending = len(self.text) - self.pos
+                if pending > MAX_RECORD:
+                    limit = MAX_RECORD >> 20
+                    raise ValueError(f"a record larger than {limit} MiB (the limit)") from None
+                if self._fill(max(BLOCK, pending)):
                     continue
                 raise
+            except RecursionError:
+                raise ValueError(
+                    f"values nested more than {sys.getrecursionlimit()} deep (the limit)"
+                ) from None
             self.line += self.text.count("\n", self.pos, end)
             self.pos = end
             return obj

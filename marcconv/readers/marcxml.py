@@ -26,6 +26,7 @@ import codecs
 import html.entities
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 from xml.parsers import expat
 
@@ -38,6 +39,7 @@ from marcconv.readers.base import (
     SourceRecord,
     add_field,
     control_number,
+    label_problem,
     reads_bytes,
     record_from,
     set_leader,
@@ -51,6 +53,12 @@ FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 WRAPPER = b"marcconv-documents"
 XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 AMPERSAND = re.compile(rb"&(?:([A-Za-z][A-Za-z0-9]*);|#[0-9]+;|#x[0-9A-Fa-f]+;)?")
+#: sections whose text is not markup: comments (repaired) and CDATA (kept as it is)
+SECTIONS = {b"<!--": b"-->", b"<![CDATA[": b"]]>"}
+#: elements nested deeper than this are refused (MARCXML needs four, in a collection)
+MAX_DEPTH = 64
+#: the elements of a MARCXML record
+MARC_ELEMENTS = frozenset({"leader", "controlfield", "datafield", "subfield"})
 #: bytes at the end of a block that wait for the next one (an entity cut in two)
 CARRY = 40
 
@@ -63,7 +71,7 @@ class _Repairs:
         self.count: dict[str, int] = {}
         self.line = 0
         self.seen_declaration = False
-        self.in_comment = False
+        self.within: bytes | None = None  # the opening of the comment or CDATA we are in
 
     def _note(self, kind: str) -> None:
         self.first.setdefault(kind, self.line)
@@ -90,42 +98,51 @@ class _Repairs:
         self.seen_declaration = True
         return b""
 
-    def _comments(self, text: bytes) -> bytes:
-        """Blank ``-`` inside comments, which may span lines."""
-        out: list[bytes] = []
-        pos = 0
-        while pos <= len(text):
-            if not self.in_comment:
-                start = text.find(b"<!--", pos)
-                if start < 0:
-                    out.append(text[pos:])
-                    break
-                out.append(text[pos : start + 4])
-                pos, self.in_comment = start + 4, True
-                continue
-            end = text.find(b"-->", pos)
-            body = text[pos:] if end < 0 else text[pos:end]
-            if b"--" in body or (end >= 0 and body.endswith(b"-")):
-                self._note("'--' inside a comment blanked")
-                body = body.replace(b"-", b" ")
-            out.append(body)
-            if end < 0:
-                break
-            out.append(b"-->")
-            pos, self.in_comment = end + 3, False
-        return b"".join(out)
+    def _comment(self, body: bytes, closed: bool) -> bytes:
+        """The inside of a comment, ``-`` blanked where XML forbids ``--``."""
+        if b"--" in body or (closed and body.endswith(b"-")):
+            self._note("'--' inside a comment blanked")
+            return body.replace(b"-", b" ")
+        return body
 
-    def __call__(self, text: bytes, line: int) -> bytes:
-        self.line = line
-        if b"<!" in text and any(word in text for word in FORBIDDEN):
-            raise RefusedXml("a DTD or entity declaration (<!DOCTYPE, <!ENTITY) is not accepted")
+    def _text(self, text: bytes) -> bytes:
+        """Markup and character data outside comments and CDATA sections."""
         if b"<?xml" in text:
             text = DECLARATION.sub(self._declaration, text)
         if b"&" in text:
             text = AMPERSAND.sub(self._ampersand, text)
-        if self.in_comment or b"<!--" in text:
-            text = self._comments(text)
         return text
+
+    def __call__(self, text: bytes, line: int) -> bytes:
+        """One piece of the document, repaired; comments and CDATA sections (which
+        may span pieces) are told apart from the rest, and CDATA is left as it is."""
+        self.line = line
+        if b"<!" in text and any(word in text for word in FORBIDDEN):
+            raise RefusedXml("a DTD or entity declaration (<!DOCTYPE, <!ENTITY) is not accepted")
+        if self.within is None and b"<!" not in text:  # the usual line
+            return self._text(text)
+        out: list[bytes] = []
+        pos = 0
+        while pos < len(text):
+            if self.within is None:
+                starts = [(text.find(opening, pos), opening) for opening in SECTIONS]
+                found = [(at, opening) for at, opening in starts if at >= 0]
+                if not found:
+                    out.append(self._text(text[pos:]))
+                    break
+                at, opening = min(found)
+                out.append(self._text(text[pos:at]) + opening)
+                pos, self.within = at + len(opening), opening
+                continue
+            closing = SECTIONS[self.within]
+            end = text.find(closing, pos)
+            body = text[pos:] if end < 0 else text[pos:end]
+            out.append(self._comment(body, end >= 0) if self.within == b"<!--" else body)
+            if end < 0:
+                break
+            out.append(closing)
+            pos, self.within = end + len(closing), None
+        return b"".join(out)
 
     def report(self, source: str) -> Iterator[Diagnostic]:
         for kind, line in self.first.items():
@@ -141,7 +158,13 @@ class RefusedXml(Exception):
 
 
 class _Handler:
-    """expat callbacks that assemble records into ``self.done``."""
+    """expat callbacks that assemble records into ``self.done``.
+
+    Only the MARC elements of a record, in their places and in the record's own
+    namespace, are read; anything else inside a record is skipped with its
+    content and reported, and a ``<record>`` inside a record makes the outer one
+    unusable (reported, skipped), never silently replaces it.
+    """
 
     def __init__(self, parser: expat.XMLParserType, source: str, offset: int) -> None:
         self.parser = parser
@@ -149,7 +172,13 @@ class _Handler:
         self.source = source
         self.done: list[SourceRecord] = []
         self.ordinal = 0
+        self.depth = 0  # of the element being read
         self.record: SourceRecord | None = None
+        self.record_depth = 0
+        self.has_fields = False  # has the record a field (or leader) yet?
+        self.namespace = ""  # the record's
+        self.skip_depth: int | None = None  # inside an element skipped with its content
+        self.in_datafield = False
         self.text: list[str] | None = None  # collecting character data
         self.text_size = 0
         self.tag = ""
@@ -158,31 +187,58 @@ class _Handler:
         self.subfields: list[pymarc.Subfield] = []
         self.field_line = 0
 
-    @staticmethod
-    def _local(name: str) -> str:
-        return name.rpartition(" ")[2]
-
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = self._local(name)
-        line = self.parser.CurrentLineNumber + self.offset
-        if local == "record":
-            self.ordinal += 1
-            self.record = record_from(self.source, str(self.ordinal), line)
-        elif self.record is None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise RefusedXml(f"elements nested more than {MAX_DEPTH} deep (the limit)")
+        if self.skip_depth is not None:
             return
+        namespace, _, local = name.rpartition(" ")
+        line = self.parser.CurrentLineNumber + self.offset
+        record = self.record
+        wraps = record is not None and not self.has_fields and namespace == self.namespace
+        if local == "record" and (record is None or wraps):
+            # a <record> in one that holds no field yet: that one only wrapped it (SRU)
+            self.ordinal += record is None
+            self.record = record_from(self.source, str(self.ordinal), line)
+            self.record_depth, self.namespace = self.depth, namespace
+            self.has_fields = False
+            return
+        if record is None:
+            return
+        level = self.depth - self.record_depth  # 1: a field, 2: a subfield
+        if not self.has_fields and local not in MARC_ELEMENTS:
+            return  # a wrapper's own elements (SRU's recordSchema, recordData)
+        if local == "record" and namespace == self.namespace:
+            if record.failure is None:
+                record.failure = f"it holds another <record> (line {line}), which is not MARCXML"
+            self.skip_depth = self.depth
+        elif namespace != self.namespace or local not in MARC_ELEMENTS:
+            shown = f"{{{namespace}}}{local}" if namespace != self.namespace else local
+            record.warn(f"element <{shown}> is not MARCXML; skipped with its content", line)
+            self.skip_depth = self.depth
+        elif (local == "subfield") != (level == 2) or (level == 2 and not self.in_datafield):
+            where = "outside a <datafield>" if local == "subfield" else "inside a field"
+            record.warn(f"<{local}> {where}; skipped with its content", line)
+            self.skip_depth = self.depth
         elif local in ("leader", "controlfield"):
-            self.tag = attrs.get("tag", "LDR") if local == "controlfield" else "LDR"
+            self.has_fields = True
+            self.tag = attrs.get("tag", "") if local == "controlfield" else "LDR"
             self.text, self.field_line, self.text_size = [], line, 0
         elif local == "datafield":
+            self.has_fields = True
             self.tag = attrs.get("tag", "")
-            self.indicators = (attrs.get("ind1", " ") or " ", attrs.get("ind2", " ") or " ")
-            self.subfields, self.field_line = [], line
-        elif local == "subfield":
+            self.indicators = (
+                attrs.get("ind1", " ").strip() or " ",
+                attrs.get("ind2", " ").strip() or " ",
+            )
+            self.subfields, self.field_line, self.in_datafield = [], line, True
+        else:  # a subfield
             self.code = attrs.get("code", "")
             self.text, self.text_size = [], 0
 
     def chars(self, data: str) -> None:
-        if self.text is None:
+        if self.text is None or self.skip_depth is not None:
             return
         self.text_size += len(data)
         if self.text_size <= MAX_LINE_BYTES:
@@ -195,12 +251,21 @@ class _Handler:
             )
 
     def end(self, name: str) -> None:
-        local = self._local(name)
-        record = self.record
-        if record is None:
+        depth = self.depth
+        self.depth -= 1
+        if self.skip_depth is not None:
+            if depth == self.skip_depth:
+                self.skip_depth = None
             return
-        if local == "record":
-            record.record_id = control_number(record.record) or record.record_id
+        record = self.record
+        if record is None or depth < self.record_depth:
+            return
+        local = name.rpartition(" ")[2]
+        if depth == self.record_depth:  # </record>
+            number = control_number(record.record)
+            if number is not None and number != record.record_id:
+                record.record_id = number
+                record.diagnostics = [replace(d, record_id=number) for d in record.diagnostics]
             self.done.append(record)
             self.record = None
         elif local in ("leader", "controlfield") and self.text is not None:
@@ -208,16 +273,19 @@ class _Handler:
             self.text = None
             if self.tag == "LDR":
                 set_leader(record, value, self.field_line)
+            elif (problem := label_problem(self.tag, None, ())) is not None:
+                record.warn(f"controlfield: {problem}; skipped", self.field_line)
             else:
                 add_field(record, SourceField(self.tag, self.field_line, data=value))
         elif local == "subfield" and self.text is not None:
             self.subfields.append(pymarc.Subfield(self.code, "".join(self.text)))
             self.text = None
         elif local == "datafield":
-            if len(self.tag) != 3:
-                record.warn(
-                    f"datafield with tag {self.tag!r} (not 3 characters); skipped", self.field_line
-                )
+            self.in_datafield = False
+            codes = [sub.code for sub in self.subfields]
+            problem = label_problem(self.tag, self.indicators, codes)
+            if problem is not None:
+                record.warn(f"datafield: {problem}; skipped", self.field_line)
                 return
             add_field(
                 record, SourceField(self.tag, self.field_line, self.indicators, self.subfields)

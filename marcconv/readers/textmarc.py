@@ -34,6 +34,7 @@ import pymarc
 
 from marcconv.errors import Diagnostic, Severity
 from marcconv.readers.base import (
+    MAX_LINE_BYTES,
     SourceField,
     SourceRecord,
     add_field,
@@ -43,6 +44,7 @@ from marcconv.readers.base import (
     record_from,
     set_leader,
 )
+from marcconv.readers.dialects import foreign_line_message
 
 BLANK_INDICATORS = {"_": " ", " ": " "}
 # a field label glued to the previous value in the collapsed form
@@ -215,6 +217,7 @@ def read_textmarc(
     records = _Assembler(source, collapsed)
     pending: _Line | None = None
     pending_recid = None
+    more = _Continued()  # lines that continue the pending field's value
     for number, raw in enumerate(lines, first_line):
         line = raw.rstrip("\r\n")
         if number == 1 and line.startswith("\ufeff"):
@@ -226,7 +229,7 @@ def read_textmarc(
             recid, tag, ind1, ind2, value = label
             if pending_recid is None or recid == pending_recid or _looks_like_field(tag, value):
                 if pending is not None:
-                    done = records.add(pending)
+                    done = records.add(more.joined(pending))
                     if done:
                         yield from done
                 current = records.current
@@ -244,8 +247,37 @@ def read_textmarc(
                 number,
             )
             continue
-        pending = (*pending[:5], f"{pending[5]} {line.strip()}")
+        problem = foreign_line_message(line, "textmarc") or more.add(line.strip())
+        if problem is not None:
+            yield Diagnostic(Severity.ERROR, problem, source, number, pending_recid)
     if pending is not None:
-        yield from records.add(pending)
+        yield from records.add(more.joined(pending))
     if records.current is not None:
         yield records.current
+
+
+class _Continued:
+    """The lines that continue a value, joined once the field is complete (joining
+    them one by one would copy the value at every line: quadratic)."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> str | None:
+        """Take a continuation line; a message if the value is past the limit."""
+        self.size += len(text) + 1
+        if self.size > MAX_LINE_BYTES:
+            return f"a value longer than {MAX_LINE_BYTES >> 20} MiB (the limit); line skipped"
+        self.parts.append(text)
+        return None
+
+    def joined(self, pending: _Line) -> _Line:
+        """``pending`` with its continuation lines; ready for the next field."""
+        if not self.parts:
+            return pending
+        value = " ".join([pending[5], *self.parts])
+        self.parts, self.size = [], 0
+        return (*pending[:5], value)

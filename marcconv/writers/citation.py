@@ -48,14 +48,26 @@ def style_ids() -> list[str]:
     return sorted(p.stem for p in styles_dir().glob("*.csl"))
 
 
+#: what a style id looks like: "apa", "chicago-author-date"; anything else is a path
+STYLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
 def resolve_style(style: str) -> Path:
-    """The independent ``.csl`` file for a style id or path."""
+    """The independent ``.csl`` file for a style id or path.
+
+    An id is looked up only among the installed styles; anything else (a name
+    with a ``/`` or a ``.``) is a local file, never fetched, and read only if
+    it holds no DTD or entity declaration.
+    """
     candidate = Path(style)
-    if candidate.suffix == ".csl" or candidate.exists():
-        if not candidate.is_file():
+    try:
+        is_file = candidate.is_file()
+    except OSError as exc:  # a name too long for the file system
+        raise MarcconvError(f"style file not found: {style[:80]!r}: {exc.strerror}") from None
+    if is_file or not STYLE_ID.fullmatch(style):
+        if not is_file:
             raise MarcconvError(f"style file not found: {style} (a style is never fetched)")
-        if any(word in candidate.read_bytes() for word in (b"<!DOCTYPE", b"<!ENTITY")):
-            raise MarcconvError(f"style {style} holds a DTD or entity declaration; refused")
+        refuse_declarations(candidate)
         return _independent(candidate)
     name = STYLE_ALIASES.get(style, style)
     path = styles_dir() / f"{name}.csl"
@@ -67,6 +79,46 @@ def resolve_style(style: str) -> Path:
             f"unknown citation style {style!r}{hint} (see 'marcconv styles SEARCH')"
         )
     return _independent(path)
+
+
+def refuse_declarations(path: Path) -> None:
+    """Refuse a style file that is not XML or holds a document type declaration
+    (and so entity declarations), in whatever encoding it is written."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise MarcconvError(f"style {path} is not XML: {exc}") from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise MarcconvError(f"style {path} holds a DTD or entity declaration; refused")
+
+
+def locale_ids() -> list[str]:
+    """The CSL locales citeproc-py has: "en-US", "de-DE", "fr-FR" ..."""
+    from citeproc.frontend import LOCALES_PATH
+
+    return sorted(p.stem.removeprefix("locales-") for p in Path(LOCALES_PATH).glob("*.xml"))
+
+
+def check_locale(locale: str) -> str:
+    """The CSL locale ``locale`` names: itself, or for a bare language its primary
+    dialect ("de" → "de-DE", as citeproc-js takes it); anything citeproc-py does
+    not have is refused (it would fall back to another without a word)."""
+    from citeproc.frontend import LOCALES_PATH
+
+    known = locale_ids()
+    if locale in known:
+        return locale
+    table = json.loads((Path(LOCALES_PATH) / "locales.json").read_text(encoding="utf-8"))
+    primary = table.get("primary-dialects", {}).get(locale.lower())
+    if primary in known:
+        return str(primary)
+    dialects = [k for k in known if k.split("-")[0] == locale.split("-")[0].lower()]
+    close = dialects or difflib.get_close_matches(locale, known, n=4, cutoff=0.5)
+    hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+    raise MarcconvError(f"unknown locale {locale!r}; {hint}")
 
 
 def _independent(path: Path) -> Path:
@@ -127,6 +179,7 @@ class CitationWriter(Writer):
         if self.options.mode not in MODES:
             raise MarcconvError(f"unknown citation mode {self.options.mode!r}")
         self.style_path = resolve_style(self.options.style)
+        locale = None if self.options.locale is None else check_locale(self.options.locale)
         from citeproc import CitationStylesStyle
 
         from marcconv.writers import citeproc_layer
@@ -136,7 +189,7 @@ class CitationWriter(Writer):
             warnings.simplefilter("ignore")
             try:
                 self.style = CitationStylesStyle(
-                    str(self.style_path), locale=self.options.locale, validate=False
+                    str(self.style_path), locale=locale, validate=False
                 )
             except Exception as exc:  # lxml's syntax errors, citeproc-py's locale lookups
                 raise MarcconvError(

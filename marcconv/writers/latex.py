@@ -36,10 +36,8 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
-#: control characters (C0 but tab and line ends, DEL, C1): dropped from text
-CONTROLS: dict[int, str | None] = {
-    code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10, 13)
-}
+from marcconv.chars import CONTROLS
+
 #: white space that would break a value's line (BibTeX joins lines anyway)
 LINE_BREAKS: dict[int, str] = {9: " ", 10: " ", 13: " ", 0x2028: " ", 0x2029: " "}
 # TeX's special characters, for --unicode output where nothing else is converted

@@ -15,8 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pymarc
 
+from marcconv.chars import CONTROL
 from marcconv.errors import RecordError
-from marcconv.readers.base import SourceRecord, is_control_tag
+from marcconv.readers.base import SourceRecord, is_control_tag, label_problem
 from marcconv.writers.base import RecordWriter, WriterOptions
 
 LINE_BREAK = re.compile(r"[\r\n]+")
@@ -41,7 +42,37 @@ def system_number(source: SourceRecord, ordinal: int) -> str:
     return f"{ordinal:09d}"
 
 
-class _LineWriter(RecordWriter):
+class _MarcWriter(RecordWriter):
+    """What every MARC writer does before it writes a record: a field whose label is
+    not MARC (a line break in an indicator or a subfield code would forge a line of
+    its own; a tag that is not three letters or digits reads back as something
+    else) is left out and reported, and a line format must have something to write."""
+
+    holds_empty = False  # can an empty record (no leader, no fields) be written?
+
+    def write_record(self, record: SourceRecord) -> None:
+        fields = []
+        for fld in record.record.fields:
+            control = fld.control_field or is_control_tag(fld.tag)
+            problem = label_problem(
+                fld.tag,
+                None if control else (fld.indicator1, fld.indicator2),
+                () if control else [sub.code for sub in fld.subfields],
+            )
+            if problem is None:
+                fields.append(fld)
+            else:
+                record.warn(f"field {fld.tag!r}: {problem}; the field is left out")
+        if not self.holds_empty and not fields and not record.has_leader:
+            raise RecordError("record has no fields and no leader: nothing to write")
+        self.write_fields(record, fields)
+
+    def write_fields(self, record: SourceRecord, fields: list[pymarc.Field]) -> None:
+        """Write ``record`` with ``fields``, whose labels are all MARC."""
+        raise NotImplementedError
+
+
+class _LineWriter(_MarcWriter):
     """What text MARC and Aleph sequential share: one line per field."""
 
     dollar_hazard = False  # text MARC: "$$" + letter inside a value splits it on reading
@@ -79,16 +110,15 @@ class _LineWriter(RecordWriter):
             parts.append(f"$${sub.code}{value}")
         return "".join(parts)
 
-    def write_record(self, source: SourceRecord) -> None:
+    def write_fields(self, source: SourceRecord, fields: list[pymarc.Field]) -> None:
         record = source.record
-        if not record.fields and not source.has_leader:
-            raise RecordError("record has no fields and no leader: nothing to write")
         self.ordinal += 1
         sysno = self._number(source)
         lines = []
         if source.has_leader:
-            lines.append(self._line(sysno, "LDR", " ", " ", str(record.leader).replace(" ", "^")))
-        for fld in record.fields:
+            leader = self._value(str(record.leader), "LDR", source)
+            lines.append(self._line(sysno, "LDR", " ", " ", leader.replace(" ", "^")))
+        for fld in fields:
             if fld.control_field or is_control_tag(fld.tag):
                 value = self._value(fld.data or "", fld.tag, source)
                 if fld.tag in CARET_BLANK_TAGS and self.caret_blanks:
@@ -139,11 +169,12 @@ def _xml_text(text: str, tag: str, source: SourceRecord) -> str:
     return escape(text, XML_TEXT_ENTITIES)
 
 
-class MarcxmlWriter(RecordWriter):
+class MarcxmlWriter(_MarcWriter):
     """A MARCXML ``<collection>`` (MARC 21 slim schema), one record at a time."""
 
     name = "marcxml"
     extension = "xml"
+    holds_empty = True  # <record> with its leader
 
     def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
         super().__init__(out, options)
@@ -151,13 +182,13 @@ class MarcxmlWriter(RecordWriter):
             f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARCXML_NAMESPACE}">\n'
         )
 
-    def write_record(self, source: SourceRecord) -> None:
+    def write_fields(self, source: SourceRecord, fields: list[pymarc.Field]) -> None:
         record = source.record
         parts = [
             "  <record>\n",
             f"    <leader>{_xml_text(str(record.leader), 'LDR', source)}</leader>\n",
         ]
-        for fld in record.fields:
+        for fld in fields:
             tag = quoteattr(fld.tag)
             if fld.control_field or is_control_tag(fld.tag):
                 text = _xml_text(fld.data or "", fld.tag, source)
@@ -181,16 +212,17 @@ class MarcxmlWriter(RecordWriter):
 LINE_MARKER = re.compile(r"(?:^| )\$\S(?: |$)")
 
 
-class LineWriter(RecordWriter):
+class LineWriter(_MarcWriter):
     """The YAZ line format: a leader line, ``245 10 $a Title $c Author``, a blank line."""
 
     name = "line"
     extension = "line"
 
-    def write_record(self, source: SourceRecord) -> None:
+    def write_fields(self, source: SourceRecord, fields: list[pymarc.Field]) -> None:
         record = source.record
-        lines = [f"{record.leader}\n"] if source.has_leader else []
-        for fld in record.fields:
+        leader = _one_line(str(record.leader), "LDR", source)
+        lines = [f"{leader}\n"] if source.has_leader else []
+        for fld in fields:
             if fld.control_field or is_control_tag(fld.tag):
                 lines.append(f"{fld.tag} {_one_line(fld.data or '', fld.tag, source)}\n")
                 continue
@@ -209,7 +241,14 @@ class LineWriter(RecordWriter):
 
 
 def _one_line(text: str, tag: str, source: SourceRecord) -> str:
+    """A value as one line of a line format: a line break becomes a space and any
+    other control character U+FFFD, each reported."""
+    if text.isprintable():
+        return text
     if "\n" in text or "\r" in text:
         source.warn(f"field {tag}: line break in a value written as a space")
-        return LINE_BREAK.sub(" ", text)
+        text = LINE_BREAK.sub(" ", text)
+    if CONTROL.search(text):
+        source.warn(f"field {tag}: a control character written as U+FFFD")
+        text = CONTROL.sub("\ufffd", text)
     return text
