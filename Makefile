@@ -1,7 +1,7 @@
 # marcconv — every target sets up what it needs in .venv/ (python3 -m venv).
 #   make demo   convert every file in samples/ to every format under build/demo/FORMAT/
 #   make test   ruff, mypy and the whole pytest suite
-#   make fuzz   the hostile-input fuzz test with many more examples
+#   make fuzz   the hostile-input and fault campaign, and the fuzz test with more examples
 #   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
 #   make agreement  citations against citeproc-js for eight styles (bench/AGREEMENT.md)
 #   make docs   regenerate docs/mapping.md from the mapping tables
@@ -17,7 +17,7 @@ CONFORMANCE := ../shared/conformance
 
 FUZZ_EXAMPLES ?= 3000
 
-.PHONY: demo test lint fuzz bench agreement docs golden conformance-setup clean
+.PHONY: demo test lint fuzz bench agreement docs golden conformance-setup tex-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,18 @@ lint: $(VENV)/.installed-test
 test: lint conformance-setup
 	$(BIN)/pytest -q
 
-fuzz: $(VENV)/.installed-test
+# latex, bibtex and biber, for the TeX runs of the campaign (Debian's packages)
+TEX_PACKAGES := texlive-binaries texlive-latex-base texlive-latex-recommended \
+	texlive-bibtex-extra biber
+tex-tools:
+	@command -v latex >/dev/null && command -v bibtex >/dev/null && command -v biber >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "installing $(TEX_PACKAGES)"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
+fuzz: $(VENV)/.installed-test tex-tools
+	$(BIN)/python -m tests.campaign
 	MARCCONV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_hostile.py -k fuzzed
 
 bench: $(VENV)/.installed

@@ -163,7 +163,10 @@ class Workers(Generic[T, R]):
                     except StopIteration:
                         exhausted = True
                         break
-                    worker.connection.send((handed, task))
+                    try:
+                        worker.connection.send((handed, task))
+                    except OSError:  # it died while idle
+                        raise self._died(worker) from None
                     worker.task = handed
                     handed += 1
             while taken in results:

@@ -52,3 +52,14 @@ def test_an_exception_in_a_worker_is_an_error_with_its_text() -> None:
 def test_a_worker_killed_with_a_task_is_an_error_at_once() -> None:
     with Workers(die_on_three, 2) as workers, pytest.raises(WorkerDied, match="signal 9"):
         list(workers.map(range(10)))
+
+
+def test_a_worker_killed_while_idle_is_an_error_when_it_is_given_work() -> None:
+    with Workers(square, 1) as workers:
+        results = workers.map(range(10), window=1)
+        assert next(results) == 0
+        (worker,) = workers._workers
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join()
+        with pytest.raises(WorkerDied, match="signal 9"):
+            list(results)

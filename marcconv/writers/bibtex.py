@@ -46,14 +46,36 @@ ENTRY_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
+#: the TeX specials escape() writes as a braced command: {\\textbackslash}
+_BRACED_SPECIAL = re.compile(
+    r"\{(\\text(?:backslash|braceleft|braceright|asciitilde|asciicircum))\}"
+)
+
+
+#: square brackets in names: BibTeX styles put names in ``\\bibitem[label]``, where
+#: a bare ``]`` would end the label
+_BRACKETS = str.maketrans({"[": "\\lbrack{}", "]": "\\rbrack{}"})
+
+
+def escape_name(text: str, unicode: bool) -> str:
+    """A name part escaped as :func:`escape` does, but with ``\\textbackslash{}``
+    for ``{\\textbackslash}`` (biber takes the initial of a part that starts with a
+    braced command to be ``{``, and writes a .bbl with a brace too many; BibTeX
+    reads both forms alike), and square brackets as ``\\lbrack{}`` ``\\rbrack{}``."""
+    escaped = escape(text, unicode)
+    if "{\\text" in escaped:
+        escaped = _BRACED_SPECIAL.sub(r"\1{}", escaped)
+    return escaped.translate(_BRACKETS) if "[" in escaped or "]" in escaped else escaped
+
+
 def bib_name(name: Name, unicode: bool) -> str:
     """One name as BibTeX and biber read it: "von Last, Jr., First"; a body double-braced."""
     if name.literal is not None:
-        return "{" + escape(name.literal, unicode) + "}"
-    family = escape(name.family_with_particle(), unicode).strip()
+        return "{" + escape_name(name.literal, unicode) + "}"
+    family = escape_name(name.family_with_particle(), unicode).strip()
     # a part that is nothing once escaped (lone combining marks in ASCII output)
     # is left out: "Family, " is an error to BibTeX
-    rest = [escape(part, unicode).strip() for part in (name.suffix, name.given) if part]
+    rest = [escape_name(part, unicode).strip() for part in (name.suffix, name.given) if part]
     rest = [part for part in rest if part]
     if not family:
         return "{" + " ".join(rest) + "}" if rest else ""
