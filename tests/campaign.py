@@ -257,6 +257,15 @@ TEX_PAYLOADS = [
     "@misc{forged, title={x}}",
     '" # forged # "',
     "a,b=c,\n@string{x=y}",
+    # math: harmless math stays math, anything else in $...$ is text
+    "$\\input{secret.txt}$",
+    "$x^^5cinput^^7bsecret.txt^^7d$",
+    "$\\def\\x{y}\\catcode 37=11$",
+    "$\\csname input\\endcsname{secret.txt}$",
+    "$\\begin{filecontents}{pwned.tex}x\\end{filecontents}$",
+    "$\\sqrt{s}=13~\\mathrm{TeV}$ and $D^0 \\to e^\\pm\\mu^\\mp$",
+    "$\\text{x}\\}$ and $x}$ and ${x$ and $100%$ and $a#b&c$",
+    "$$\\gamma$$ and \\(\\alpha\\) and $5 and $10 and $Υ$ and $é$",
 ]
 
 
@@ -390,6 +399,11 @@ def _tex_run(tally: Tally, folder: Path, bib: str, style: str, expected: int) ->
     if opened or made:
         tally.fault(name, f"LaTeX wrote a file: {sorted(opened | made)}")
     errors = [line for line in log.splitlines() if line.startswith("! ")]
+    # a script pdfLaTeX cannot set (Greek in UTF-8 output): a font limit, said in the README
+    script = [line for line in errors if line.startswith("! LaTeX Error: Unicode character")]
+    if script:
+        tally.notes.append(f"{name}: {len(script)} characters pdfLaTeX cannot set (not counted)")
+    errors = [line for line in errors if line not in script]
     if errors:
         tally.fault(name, f"{len(errors)} LaTeX errors, the first {errors[0]!r}", len(errors))
 

@@ -21,6 +21,7 @@ from marcconv.writers.base import Writer, WriterOptions
 from marcconv.writers.bibtex import (
     FIXED,
     NAMES,
+    PROSE,
     TEXT,
     TITLE,
     VERBATIM,
@@ -177,8 +178,8 @@ FIELDS: tuple[BibField, ...] = (
     BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
     BibField("langid", FIXED, _langid),
     BibField("keywords", TEXT, joined("keyword")),
-    BibField("note", TEXT, joined("note", "; ")),
-    BibField("abstract", TEXT, lambda r: r.abstract),
+    BibField("note", PROSE, joined("note", "; ")),
+    BibField("abstract", PROSE, lambda r: r.abstract),
 )
 _UTF8 = WriterOptions(unicode=True)
 

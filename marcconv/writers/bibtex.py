@@ -23,7 +23,7 @@ from bibtexparser.writer import BibtexFormat
 from marcconv.errors import RecordError
 from marcconv.model import Name, Reference
 from marcconv.writers.base import Writer, WriterOptions
-from marcconv.writers.latex import braced, escape, protect_title, verbatim
+from marcconv.writers.latex import braced, escape, escape_prose, protect_title, verbatim
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -105,6 +105,10 @@ def _title(value: Any, options: WriterOptions) -> str | None:
     return protect_title(value, options.unicode) or None
 
 
+def _prose(value: Any, options: WriterOptions) -> str | None:
+    return escape_prose(value, options.unicode) or None
+
+
 def _names(value: Any, options: WriterOptions) -> str | None:
     return bib_names(value, options.unicode, options.max_authors)
 
@@ -124,9 +128,10 @@ def _fixed(value: Any, options: WriterOptions) -> str | None:
 
 
 #: the kinds of field value; every field of the tables below is one of these
-TEXT, TITLE, NAMES, VERBATIM, FIXED = "text", "title", "names", "verbatim", "fixed"
+TEXT, PROSE, TITLE, NAMES, VERBATIM, FIXED = "text", "prose", "title", "names", "verbatim", "fixed"
 RENDER: dict[str, Render] = {
     TEXT: _text,
+    PROSE: _prose,
     TITLE: _title,
     NAMES: _names,
     VERBATIM: _verbatim,
@@ -139,7 +144,7 @@ class BibField:
     """One row of a field table: the field, how its value is written, where it comes from."""
 
     name: str
-    kind: str  # TEXT, TITLE, NAMES, VERBATIM or FIXED
+    kind: str  # TEXT, PROSE (text with math), TITLE, NAMES, VERBATIM or FIXED
     get: Callable[[Reference], Any]  # the model's value; None or empty: no field
 
 
@@ -186,8 +191,8 @@ FIELDS: tuple[BibField, ...] = (
     BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
     BibField("language", TEXT, lambda r: r.language),
     BibField("keywords", TEXT, joined("keyword")),
-    BibField("note", TEXT, joined("note", "; ")),
-    BibField("abstract", TEXT, lambda r: r.abstract),
+    BibField("note", PROSE, joined("note", "; ")),
+    BibField("abstract", PROSE, lambda r: r.abstract),
 )
 
 

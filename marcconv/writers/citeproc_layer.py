@@ -172,6 +172,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.keys import letter_suffix
+from marcconv.writers.texmath import Piece, math_as_text, pieces
 from marcconv.workers import Workers, can_fork
 
 PINNED = "0.11.1"
@@ -1049,10 +1050,13 @@ class Preparer:
     def __init__(self, output_format: str, quotes: tuple[str, str] = ("\u201c", "\u201d")):
         self.quotes = quotes
         self.escape: Callable[[str], str] = str
+        self.math: Callable[[Piece], str] = lambda piece: math_as_text(piece.source)
         if output_format == "html":
             self.escape = _escape_html
+            self.math = lambda piece: _escape_html(math_as_text(piece.source))
         elif output_format == "markdown":
             self.escape = markdown.preformat
+            self.math = lambda piece: f"${piece.text}$"  # pandoc reads it as TeX math
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         escape, walk = self.escape, self._walk
@@ -1063,12 +1067,26 @@ class Preparer:
 
     def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
+            if "$" in value or "\\(" in value:
+                return self._with_math(value)
             return self.escape(narrow_spaces(typographic_quotes(value, self.quotes)))
         if isinstance(value, list):
             return [self._walk(v) for v in value]
         if isinstance(value, dict):
             return {k: self._walk(v) for k, v in value.items()}
         return value
+
+
+    def _with_math(self, value: str) -> str:
+        """A value holding TeX math: each harmless span readable in text and HTML,
+        kept as ``$…$`` for pandoc in Markdown, and never changed by text-case."""
+        out = []
+        for piece in pieces(value):
+            if piece.math:
+                out.append(f'<span class="nocase">{self.math(piece)}</span>')
+            else:
+                out.append(self.escape(narrow_spaces(typographic_quotes(piece.text, self.quotes))))
+        return "".join(out)
 
 
 def formatter(name: str) -> Any:

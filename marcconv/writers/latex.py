@@ -20,8 +20,10 @@ A field is either *text* or *verbatim*:
   characters, and in ASCII output any non-ASCII letter) is percent-encoded as
   RFC 3986 says, which leaves the link the same.
 
-Every value of every field is braced by :func:`braced`, which checks that
-its braces nest as BibTeX reads them.
+Math between ``$`` in titles, abstracts and notes stays math when it is
+harmless (:mod:`marcconv.writers.texmath`); every other ``$`` is text.  Every
+value of every field is braced by :func:`braced`, which checks that its braces
+nest as BibTeX reads them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pylatexenc.latexencode import (
 )
 
 from marcconv.chars import CONTROLS
+from marcconv.writers.texmath import pieces
 
 #: white space that would break a value's line (BibTeX joins lines anyway)
 LINE_BREAKS: dict[int, str] = {9: " ", 10: " ", 13: " ", 0x2028: " ", 0x2029: " "}
@@ -218,9 +221,23 @@ def _needs_protection(word: str) -> bool:
 
 
 def protect_title(text: str, unicode: bool = False) -> str:
-    """Escape ``text`` and brace the words a BibTeX style must not lower-case."""
+    """Escape ``text`` and brace the words a BibTeX style must not lower-case; math
+    stays math (see :mod:`marcconv.writers.texmath`), braced too."""
     out = []
-    for token in _TOKENS.findall(text):
-        escaped = escape(token, unicode)
-        out.append(f"{{{escaped}}}" if len(token) > 1 and _needs_protection(token) else escaped)
+    for piece in pieces(text):
+        if piece.math:
+            out.append(f"{{${piece.text}$}}")
+            continue
+        for token in _TOKENS.findall(piece.text):
+            escaped = escape(token, unicode)
+            protect = len(token) > 1 and _needs_protection(token)
+            out.append(f"{{{escaped}}}" if protect else escaped)
     return "".join(out)
+
+
+def escape_prose(text: str, unicode: bool = False) -> str:
+    """Escape ``text`` as :func:`escape` does, math staying math (an abstract, a note)."""
+    return "".join(
+        f"{{${piece.text}$}}" if piece.math else escape(piece.text, unicode)
+        for piece in pieces(text)
+    )
