@@ -22,7 +22,7 @@ from marcconv.outputs import OutputError, check_targets, open_output
 from marcconv.pipeline import Pipeline, StrictStop, Tally
 from marcconv.readers.base import takes_bytes
 from marcconv.reading import detect_path, opened, read_records
-from marcconv.writers.base import WriterOptions
+from marcconv.writers.base import LONG_NAME_LIST, WriterOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -153,12 +153,19 @@ def cli() -> None:
     show_default=True,
     help="ris: line ends; crlf as the RIS specification writes them (EndNote on Windows).",
 )
+@click.option(
+    "--all-authors",
+    is_flag=True,
+    help=f"bibtex, biblatex: keep every name of a list of more than {LONG_NAME_LIST}"
+    " (by default the first and 'others', as INSPIRE's export does).",
+)
 @click.option("--unicode", is_flag=True, help="bibtex: keep UTF-8 instead of LaTeX accents.")
 @click.option(
     "--key-pattern",
     default=DEFAULT_PATTERN,
     show_default=True,
-    help="Citation keys from {auth}, {year}, {shorttitle}, {id}.",
+    help="Citation keys from {texkey} (INSPIRE's), {auth}, {year}, {shorttitle}, {id};"
+    " 'A|B' is A when all its fields have a value, else B.",
 )
 @click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
@@ -170,6 +177,12 @@ def cli() -> None:
     default=1,
     show_default=True,
     help="Worker processes (0: one per core); output is identical to --jobs 1.",
+)
+@click.option(
+    "--all-records",
+    is_flag=True,
+    help="Also write records that are not bibliographic items (authority, holdings,"
+    " deleted, UNIMARC), which are otherwise left out and counted.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first record that cannot be converted.")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only, not warnings.")
@@ -190,11 +203,13 @@ def convert(
     output_format: str,
     mode: str,
     max_authors: int | None,
+    all_authors: bool,
     newline: str,
     unicode: bool,
     key_pattern: str,
     encoding: str,
     jobs: int,
+    all_records: bool,
     strict: bool,
     quiet: bool,
     verbose: bool,
@@ -228,6 +243,7 @@ def convert(
         output_format=output_format,
         mode=mode,
         max_authors=max_authors,
+        all_authors=all_authors,
         newline="\r\n" if newline == "crlf" else "\n",
         jobs=workers,
     )
@@ -247,10 +263,18 @@ def convert(
                         raise click.UsageError(str(exc)) from None
                     show_progress = sys.stderr.isatty() and not quiet
                     pipeline = Pipeline(
-                        writer, keys, reporter, strict, _progress if show_progress else None, tally
+                        writer,
+                        keys,
+                        reporter,
+                        strict,
+                        _progress if show_progress else None,
+                        tally,
+                        all_records=all_records,
                     )
                     announce = _announce if verbose else None
-                    job = parallel.Job(target, options, key_pattern, "", parallel.new_placeholder())
+                    job = parallel.Job(
+                        target, options, key_pattern, "", parallel.new_placeholder(), all_records
+                    )
                     for path in paths:
                         before = tally.read
                         if workers == 1:
@@ -283,6 +307,13 @@ def convert(
                 click.echo(f"Error: {exc}", err=True)
                 code = EXIT_USAGE
             else:
+                if tally.cut_lists and not quiet:
+                    click.echo(
+                        f"note: {tally.cut_lists} records list more than {LONG_NAME_LIST} names;"
+                        " written as the first and 'others', as INSPIRE's export does"
+                        " (--all-authors keeps every name)",
+                        err=True,
+                    )
                 if tally.failed or (tally.warnings and not quiet) or verbose:
                     click.echo(tally.summary(), err=True)
                 code = EXIT_SOME_FAILED if tally.failed else EXIT_OK

@@ -50,6 +50,16 @@ class MarcconvError(Exception):
     """An error that ends the run (unreadable input, unknown style, ...)."""
 
 
+class NotBibliographic(MarcconvError):
+    """A record that describes no bibliographic item (an authority or holdings record):
+    left out of bibliographic output, reported and counted, and not an error."""
+
+    def __init__(self, what: str, record_id: str | None = None):
+        super().__init__(what)
+        self.what = what
+        self.record_id = record_id
+
+
 class RecordError(MarcconvError):
     """A record that cannot be converted; the run goes on without it."""
 

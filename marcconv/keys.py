@@ -1,7 +1,12 @@
-"""Citation keys: ``llombartcussac2025second``, unique within one run.
+"""Citation keys: ``Aad:2012tfa``, ``llombartcussac2025second``, unique within one run.
 
-A key is built from a pattern (default ``{auth}{year}{shorttitle}``), folded to
-lower-case ASCII letters and digits.  A key already given in this run gets
+A key is built from a pattern of fields: ``{texkey}`` (the INSPIRE citation key
+a record carries, as written), ``{auth}``, ``{year}``, ``{shorttitle}`` and
+``{id}`` (folded to lower-case ASCII letters and digits), and the text between
+them (letters, digits and ``: . _ -``, the characters BibTeX and biber take in a
+key).  ``A|B`` takes A when every field of A has a value, else B: the default,
+``{texkey}|{auth}{year}{shorttitle}``, gives an INSPIRE record the key every
+existing ``.tex`` file cites it by.  A key already given in this run gets
 ``a``, ``b``, ... ``z``, ``aa`` ... appended, in input order, so the same input
 always gives the same keys.  Every writer uses the key as the item's id (CSL
 ``id``, BibTeX key, RIS ``ID``), so one item has one name in every format.
@@ -17,12 +22,14 @@ from hashlib import blake2b
 
 from marcconv.model import Reference
 
-DEFAULT_PATTERN = "{auth}{year}{shorttitle}"
+DEFAULT_PATTERN = "{texkey}|{auth}{year}{shorttitle}"
 # letters NFKD does not decompose into ASCII
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "æ": "ae",
                        "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "þ": "th",
                        "Þ": "TH", "ı": "i"})  # fmt: skip
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
+#: what a key may hold: what BibTeX and biber take in a key, and the CSL id and RIS ID
+_NOT_IN_KEY = re.compile(r"[^A-Za-z0-9:._-]+")
 STOPWORDS = frozenset(
     "a an and as at by de del der des die das "
     "el en for from in into la las le les los of "
@@ -64,6 +71,7 @@ def key_parts(ref: Reference) -> dict[str, str]:
         "year": str(ref.issued.year) if ref.issued and ref.issued.year else "",
         "shorttitle": _short_title(ref),
         "id": ascii_fold(ref.source_record or ref.id),
+        "texkey": next(iter(ref.identifiers.get("texkey", ())), ""),
     }
 
 
@@ -73,7 +81,9 @@ def validate_pattern(pattern: str) -> None:
     allowed = set(key_parts(Reference(id="")))
     known = ", ".join("{" + name + "}" for name in sorted(allowed))
     try:
-        parsed = list(string.Formatter().parse(pattern))
+        parsed = [
+            part for choice in pattern.split("|") for part in string.Formatter().parse(choice)
+        ]
     except ValueError as exc:
         raise ValueError(f"key pattern {pattern!r}: {exc}; use {known}") from None
     for _, field, spec, conversion in parsed:
@@ -91,6 +101,10 @@ class KeyMaker:
     def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
         validate_pattern(pattern)
         self.pattern = pattern
+        self._choices = [
+            (choice, [f for _, f, _, _ in string.Formatter().parse(choice) if f is not None])
+            for choice in pattern.split("|")
+        ]
         self._given = Fingerprints()
         self._next_suffix: dict[str, int] = {}  # only bases given more than once
 
@@ -99,8 +113,15 @@ class KeyMaker:
 
     def base_for(self, ref: Reference) -> str:
         """The key the pattern gives ``ref``, before it is made unique in the run."""
-        base = _NOT_KEY.sub("", self.pattern.format(**key_parts(ref)).lower())
-        return base or "ref" + ascii_fold(ref.source_record or ref.id)
+        parts = key_parts(ref)
+        last = len(self._choices) - 1
+        for position, (choice, fields) in enumerate(self._choices):
+            # the last choice is taken with what it has ("{auth}{year}" with no year)
+            if position == last or all(parts[field] for field in fields):
+                base = _NOT_IN_KEY.sub("", choice.format(**parts))
+                if base:
+                    return base
+        return "ref" + ascii_fold(ref.source_record or ref.id)
 
     def unique(self, base: str) -> str:
         """``base``, or ``base`` + a, b, c... if the run has given it already."""

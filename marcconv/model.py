@@ -104,6 +104,9 @@ class Reference:
     medium: str | None = None
     issued: Date | None = None
     names: list[Name] = field(default_factory=list)
+    # collaborations the authors wrote as ("ATLAS", "CMS"; the display form is
+    # collaboration_label's): no CSL variable; a name only where no person is
+    collaborations: list[str] = field(default_factory=list)
     doi: str | None = None
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
@@ -114,15 +117,35 @@ class Reference:
     call_number: str | None = None  # "HV8699.U5 G35 2002" (050, 090, 082)
     source: str | None = None  # the repository or catalogue: "zaguan.unizar.es"
     note: list[str] = field(default_factory=list)
+    # notes about the item that citations do not print (arXiv comments: "17 pages,
+    # 3 figures"): CSL annote
+    annote: list[str] = field(default_factory=list)
     keyword: list[str] = field(default_factory=list)
-    # identifiers with no CSL variable of their own: handle, urn, arxiv, oai, report numbers...
+    # identifiers with no CSL variable of their own: handle, urn, arxiv, oai, texkey,
+    # report-number (every report number; the first is also ``number`` of a report)...
     identifiers: dict[str, list[str]] = field(default_factory=dict)
+    arxiv_class: str | None = None  # the arXiv primary category: "hep-ex"
     source_record: str | None = None  # the MARC 001 / line-MARC record id
 
     def names_in(self, role: str) -> list[Name]:
-        return [n for n in self.names if n.role == role]
+        """The names a writer shows in ``role``: for authors, when no author is named,
+        the collaborations ("CMS Collaboration")."""
+        names = [n for n in self.names if n.role == role]
+        if names or role != "author" or not self.collaborations:
+            return names
+        return [Name(literal=collaboration_label(c)) for c in self.collaborations]
 
     def add_identifier(self, scheme: str, value: str) -> None:
         values = self.identifiers.setdefault(scheme, [])
         if value not in values:
             values.append(value)
+
+
+#: collaborations named without the word: "Particle Data Group", "LEP Working Group"
+_GROUP_WORDS = ("group", "groups", "force", "consortium", "team", "collaboration")
+
+
+def collaboration_label(name: str) -> str:
+    """ "ATLAS" → "ATLAS Collaboration"; a group, team or consortium keeps its name."""
+    last = name.rsplit(" ", 1)[-1].lower()
+    return name if last in _GROUP_WORDS else f"{name} Collaboration"

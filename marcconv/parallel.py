@@ -22,9 +22,9 @@ from typing import Any
 
 from marcconv import registry
 from marcconv.crosswalk import to_reference
-from marcconv.errors import Diagnostic, RecordError
+from marcconv.errors import Diagnostic, NotBibliographic, RecordError
 from marcconv.keys import KeyMaker
-from marcconv.pipeline import Entry, Pipeline, skip_error
+from marcconv.pipeline import Entry, Pipeline, left_out_note, skip_error
 from marcconv.readers.alephseq import ALEPH_LINE
 from marcconv.readers.base import SourceRecord
 from marcconv.readers.textmarc import is_collapsed, label_of_line
@@ -46,6 +46,7 @@ class Job:
     key_pattern: str
     source_format: str
     placeholder: str
+    all_records: bool = False
 
 
 @dataclass(slots=True)
@@ -168,21 +169,23 @@ def convert_batch(batch: Batch) -> list[Entry]:
         if isinstance(item, Diagnostic):
             entries.append(Entry([item]))
             continue
-        entries.append(_convert(item, writer, keys, job.placeholder))
+        entries.append(_convert(item, writer, keys, job))
     return entries
 
 
-def _convert(item: SourceRecord, writer: Writer, keys: KeyMaker, placeholder: str) -> Entry:
+def _convert(item: SourceRecord, writer: Writer, keys: KeyMaker, job: Job) -> Entry:
     try:
         if item.failure is not None:
             raise RecordError(item.failure, item.record_id)
-        ref = to_reference(item)
+        ref = to_reference(item, all_records=job.all_records)
         base = keys.base_for(ref)
-        ref.id = placeholder
+        ref.id = job.placeholder
         text = writer.render(ref)
+    except NotBibliographic as exc:
+        return Entry(item.diagnostics, left_out=left_out_note(item, exc))
     except RecordError as exc:
         return Entry(item.diagnostics, error=skip_error(item, exc))
-    return Entry(item.diagnostics, text, base)
+    return Entry(item.diagnostics, text, base, cut_lists=writer.cuts_names(ref))
 
 
 # ----------------------------------------------------------------------- main side

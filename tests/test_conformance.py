@@ -58,8 +58,18 @@ def _check(*args: str) -> str:
 def test_output_passes_without_errors_or_warnings(
     tmp_path: Path, target: str, checker: str, name: str, extra: tuple[str, ...]
 ) -> None:
-    summary = _check(checker, str(_write(tmp_path, target, name, *extra))).strip().splitlines()[-1]
-    assert summary.endswith(" 0 errors, 0 warnings"), summary
+    report = json.loads(_check(checker, str(_write(tmp_path, target, name, *extra)), "--json"))
+    assert report["errors"] == 0, report["findings"]
+    # BibTeX keeps INSPIRE's reportNumber and collaboration, which HEP styles print and
+    # BibTeX ignores elsewhere; biber's --validate-datamodel names them, and only them
+    # (and biblatex repeats that biber reported something)
+    expected = ("Field 'reportnumber' invalid", "Field 'collaboration' invalid")
+    findings = [
+        f for f in report["findings"] if not any(field in f["message"] for field in expected)
+    ]
+    if len(findings) < len(report["findings"]):
+        findings = [f for f in findings if "Biber reported the following" not in f["message"]]
+    assert findings == []
 
 
 def test_biblatex_passes_biber_and_biblatex(tmp_path: Path) -> None:

@@ -169,7 +169,33 @@ def test_thesis_fields() -> None:
 
 def test_collaboration_stays_whole() -> None:
     ref = reference("1 710__ $$gATLAS Collaboration\n1 245__ $$aT\n")
-    assert ref.names == [Name(literal="ATLAS Collaboration")]
+    assert ref.names == [] and ref.collaborations == ["ATLAS"]
+    # with no person named, the collaboration is the author writers show
+    assert ref.names_in("author") == [Name(literal="ATLAS Collaboration")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "collaborations"),
+    [
+        # INSPIRE 1108541 style: every $g, each once, named bare as INSPIRE does
+        ("1 710__ $$gATLAS$$gCMS\n1 710__ $$gCMS Collaboration\n", ["ATLAS", "CMS"]),
+        # INSPIRE 1430091: 110 "CMS Collaboration" and 710 $g "CMS" are one
+        ("1 110__ $$aCMS Collaboration\n1 710__ $$gCMS\n", ["CMS"]),
+        ("1 710__ $$aon behalf of the CMS Collaboration\n", ["CMS"]),
+        ("1 710__ $$gThe ATLAS and CMS Collaborations\n", ["ATLAS", "CMS"]),
+        # a group keeps its name (INSPIRE adds no "Collaboration" to it)
+        ("1 710__ $$gParticle Data Group\n", ["Particle Data Group"]),
+    ],
+)
+def test_collaborations_as_inspire_names_them(lines: str, collaborations: list[str]) -> None:
+    ref = reference(lines + "1 245__ $$aT\n1 100__ $$aAad, Georges\n")
+    assert ref.collaborations == collaborations
+    assert [n.family for n in ref.names] == ["Aad"]  # never a name beside the persons
+
+
+def test_a_group_is_not_called_a_collaboration() -> None:
+    ref = reference("1 710__ $$gParticle Data Group\n1 245__ $$aT\n")
+    assert ref.names_in("author") == [Name(literal="Particle Data Group")]
 
 
 def test_264_only_with_second_indicator_1() -> None:
@@ -190,7 +216,10 @@ def test_record_without_fields_is_an_error() -> None:
 def test_inspire_journal_section_letter_moves_to_the_title() -> None:
     # INSPIRE record 1472986: 773 $pPhys.Rev.$vD94 is Physical Review D, volume 94
     ref = reference("1 773__ $$c054021$$n5$$pPhys.Rev.$$vD94$$y2016\n")
-    assert (ref.container_title_short, ref.volume, ref.issue) == ("Phys.Rev. D", "94", "5")
+    assert (ref.container_title_short, ref.volume, ref.issue) == ("Phys. Rev. D", "94", "5")
+    # and the older 773 $pPhys.Lett. $v40B is Physics Letters B, volume 40 (INSPIRE 4328)
+    older = reference("1 773__ $$c115$$pPhys.Lett.$$v40B$$y1972\n")
+    assert (older.container_title, older.volume) == ("Phys. Lett. B", "40")
     # a volume that is only a number, or a title given in $t, is left as it is
     assert reference("1 773__ $$pPhys.Rev.$$v94\n").volume == "94"
     assert reference("1 773__ $$tJournal$$pJ.$$vD94\n").volume == "D94"

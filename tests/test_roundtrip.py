@@ -190,7 +190,7 @@ DERIVATION_FAULTS = {
 
 def _csl(record: SourceRecord) -> str | None:
     try:
-        item = to_csl(to_reference(record))
+        item = to_csl(to_reference(record, all_records=True))
     except RecordError:
         return None
     item.pop("id", None)

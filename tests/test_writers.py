@@ -293,6 +293,6 @@ def test_pretty_is_json_dumps_indent_2(value: object) -> None:
 def test_a_name_part_that_escapes_to_nothing_is_left_out() -> None:
     # a MARC-8 record read as the wrong script: the given name is combining marks only
     ref = _book(names=[Name(family="€ \ufe20", given="\u0308\u0309\u0315 \u0323")])
-    assert "  author = {{\\texteuro}}," in _bibtex(ref)
+    assert "  author = {\\texteuro{}}," in _bibtex(ref)  # biber reads a braced command badly
     only_marks = _book(names=[Name(family="\u0308", given="\u0309")])
     assert "author" not in _bibtex(only_marks)

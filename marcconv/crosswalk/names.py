@@ -133,3 +133,20 @@ def corporate_name(parts: list[str], role: str = "author") -> Name:
     """A body ("Universidad de Zaragoza. Dpto. ...") or collaboration, whole, as a literal."""
     text = ". ".join(strip_isbd(p) for p in parts if strip_isbd(p))
     return Name(literal=text, role=role)
+
+
+_BEHALF = re.compile(r"^(?:on behalf of|for)\s+(?:the\s+)?|^the\s+", re.IGNORECASE)
+_COLLABORATION_WORD = re.compile(r"\s*\bcollaborations?\b\.?$", re.IGNORECASE)
+NAMES_COLLABORATION = re.compile(r"\bcollaborations?\b", re.IGNORECASE)
+
+
+def collaboration_names(text: str) -> list[str]:
+    """A collaboration as INSPIRE names it, bare: "on behalf of the CMS Collaboration"
+    → ["CMS"], "ATLAS and CMS Collaborations" → ["ATLAS", "CMS"], "Particle Data
+    Group" → ["Particle Data Group"]."""
+    name = _BEHALF.sub("", strip_isbd(text)).strip()
+    plural = bool(re.search(r"collaborations\.?$", name, re.IGNORECASE))
+    name = _COLLABORATION_WORD.sub("", name).strip(" ,")
+    if plural:
+        return [part.strip() for part in re.split(r",\s*|\s+and\s+|\s*&\s*", name) if part.strip()]
+    return [name] if name else []

@@ -22,7 +22,14 @@ from stdnum import issn as stdnum_issn
 from marcconv.crosswalk import language
 from marcconv.crosswalk.dates import parse_date, year_from_008
 from marcconv.crosswalk.host import normalise_pages, parse_enumeration
-from marcconv.crosswalk.names import corporate_name, orcid_of, personal_name, role_of
+from marcconv.crosswalk.names import (
+    NAMES_COLLABORATION,
+    collaboration_names,
+    corporate_name,
+    orcid_of,
+    personal_name,
+    role_of,
+)
 from marcconv.crosswalk.text import clean, collapse_spaces, is_all_caps, strip_isbd, title_case
 from marcconv.model import Date, Name, Reference
 from marcconv.readers.base import SourceField
@@ -35,7 +42,8 @@ class Draft:
     ref: Reference
     dates: dict[str, Date] = field(default_factory=dict)  # by source: "260", "773", "008"
     bodies: list[Name] = field(default_factory=list)  # 710 with no role of their own
-    report_numbers: list[str] = field(default_factory=list)
+    report_numbers: list[str] = field(default_factory=list)  # 088
+    numbers_037: list[str] = field(default_factory=list)  # see convert._settle
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
     uniform_titles: dict[str, str] = field(default_factory=dict)  # by tag: 240, 130
@@ -212,25 +220,60 @@ def other_identifier(fld: pymarc.Field, draft: Draft) -> None:
         if doi and draft.ref.doi is None:
             draft.ref.doi = doi
         return
+    if scheme == "arxiv":
+        value = arxiv_id(value) or value
     if scheme:
         draft.ref.add_identifier(scheme, value)
 
 
+# an arXiv identifier: new style (1506.03091, 0804.0037v2) or old (hep-ph/0204140,
+# math.GT/0309136), with or without "arXiv:" or an OAI prefix
+_ARXIV = re.compile(
+    r"(?:oai:arxiv\.org:|arxiv:)?((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)",
+    re.IGNORECASE,
+)
+#: 035 $9 sources whose $a is the INSPIRE (formerly SPIRES) citation key
+TEXKEY_SOURCES = frozenset({"inspiretex", "spirestex"})
+
+
+def arxiv_id(value: str) -> str | None:
+    """ "arXiv:1506.03091" → "1506.03091", "hep-ph/0204140" → itself; else None."""
+    found = _ARXIV.fullmatch(value.strip())
+    return found[1] if found else None
+
+
 def system_number(fld: pymarc.Field, draft: Draft) -> None:
-    """035 $a: system control numbers, "(OCoLC)12345"."""
+    """035 $a: system control numbers, "(OCoLC)12345"; with $9 INSPIRETeX or
+    SPIRESTeX the INSPIRE citation key ("Aad:2012tfa"); with $9 arXiv the arXiv
+    identifier.  $z numbers are cancelled ones and are left out."""
+    source = (first(fld, "9") or "").lower()
     for value in every(fld, "a"):
-        draft.ref.add_identifier("system", value)
+        if source in TEXKEY_SOURCES:
+            draft.ref.add_identifier("texkey", value)
+        elif source == "arxiv" and (found := arxiv_id(value)):
+            draft.ref.add_identifier("arxiv", found)
+        else:
+            draft.ref.add_identifier("system", value)
 
 
 def report_number(fld: pymarc.Field, draft: Draft) -> None:
-    """037/088 $a: report number or, with $9 arXiv, an arXiv identifier."""
-    value = first(fld, "a")
-    if not value:
-        return
-    if (first(fld, "9") or "").lower() == "arxiv" or value.lower().startswith("arxiv:"):
-        draft.ref.add_identifier("arxiv", value.split(":", 1)[-1] if ":" in value else value)
-        return
-    draft.report_numbers.append(value)
+    """088 $a, and 037 $a as Invenio uses it: report numbers, every one; an arXiv
+    identifier ($9 arXiv, or its shape: "hep-ph/0204140") is the arXiv identifier,
+    and $c its primary category.  In MARC 21 037 is the source of acquisition (a
+    stock number: "LC-DIG-prok-01711"); whether a record uses it so is settled by
+    :func:`marcconv.crosswalk.convert.to_reference`."""
+    arxiv_source = (first(fld, "9") or "").lower() == "arxiv"
+    for value in every(fld, "a"):
+        found = arxiv_id(value)
+        if found and (arxiv_source or "/" in found or value.lower().startswith("arxiv")):
+            draft.ref.add_identifier("arxiv", found)
+            category = first(fld, "c")
+            if category and draft.ref.arxiv_class is None:
+                draft.ref.arxiv_class = category
+        else:
+            numbers = draft.numbers_037 if fld.tag == "037" else draft.report_numbers
+            if value not in numbers:
+                numbers.append(value)
 
 
 def language_code(fld: pymarc.Field, draft: Draft) -> None:
@@ -279,16 +322,26 @@ def add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
 
 
 def body(fld: pymarc.Field, draft: Draft) -> None:
-    """110/710: a corporate body; a collaboration ($g) or a body with a relator is a name.
+    """110/710: a corporate body; a body with a relator is a name.
 
-    A 710 with neither (Zaguan's 7102_ department of the university) is kept as an
-    author only when the record names no person.
+    A collaboration ($g, every one; or a heading that names one: "CMS
+    Collaboration", "on behalf of the ATLAS Collaboration") is a collaboration,
+    named bare as INSPIRE does ("CMS"), each once.  A 710 with neither (Zaguan's
+    7102_ department of the university) is kept as an author only when the record
+    names no person.
     """
-    collaboration = first(fld, "g")
-    if collaboration:
-        draft.add_name(fld.tag, Name(literal=strip_isbd(collaboration), role="author"))
-        return
     parts = every(fld, "a") + every(fld, "b")
+    named = every(fld, "g")
+    if not named and parts and NAMES_COLLABORATION.search(parts[-1]):
+        named = [" ".join(parts)]
+    if named:
+        known = {c.casefold() for c in draft.ref.collaborations}
+        for text in named:
+            for name in collaboration_names(text):
+                if name.casefold() not in known:
+                    known.add(name.casefold())
+                    draft.ref.collaborations.append(name)
+        return
     if not parts:
         return
     relators = every(fld, "e") + every(fld, "4")
@@ -392,6 +445,14 @@ def imprint(fld: pymarc.Field, draft: Draft) -> None:
         draft.date(fld.tag, parse_date(date))
 
 
+def preprint_date(fld: pymarc.Field, draft: Draft) -> None:
+    """269 $c (Invenio, INSPIRE, CDS): the date of a preprint or report ("2016-11-09"),
+    the date of the work when no publication gives one."""
+    value = first(fld, "c")
+    if value:
+        draft.date("269", parse_date(value))
+
+
 def extent(fld: pymarc.Field, draft: Draft) -> None:
     """300 $a: "xii, 345 p." → number of pages 345."""
     value = first(fld, "a")
@@ -415,10 +476,15 @@ def series(fld: pymarc.Field, draft: Draft) -> None:
 
 # ----------------------------------------------------------------- notes
 def general_note(fld: pymarc.Field, draft: Draft) -> None:
-    """500 $a: general note."""
-    value = first(fld, "a")
-    if value:
-        draft.ref.note.append(value)
+    """500 $a: general notes.  An arXiv comment ($9 arXiv: "17 pages, 3 figures") and
+    INSPIRE's cataloguing flags ("*Temporary entry*") describe the record rather than
+    the work: they are kept as annotations, which citations do not print."""
+    aside = (first(fld, "9") or "").lower() == "arxiv"
+    for value in every(fld, "a"):
+        if aside or (value.startswith("*") and value.endswith("*")):
+            draft.ref.annote.append(value)
+        else:
+            draft.ref.note.append(value)
 
 
 _OLD_THESIS = re.compile(
@@ -495,8 +561,17 @@ def subject(fld: pymarc.Field, draft: Draft) -> None:
 
 
 # ----------------------------------------------------------------- host item and links
-# a journal section letter written before the volume number: "D94", "B 754"
-_JOURNAL_SECTION = re.compile(r"([A-Z])\s?(\d+)")
+# a journal section letter written with the volume number: "D94", "B 754" (INSPIRE),
+# and "40B" (the older form of Phys.Lett.)
+_JOURNAL_SECTION = re.compile(r"([A-Z])\s?(\d+)|(\d+)\s?([A-Z])")
+# a period run into the next word of an abbreviated title: "Phys.Rev.Lett."
+_RUN_IN_PERIOD = re.compile(r"\.(?=[^\s.,;:)\]])")
+
+
+def spaced_abbreviation(title: str) -> str:
+    """ "Phys.Rev.Lett." → "Phys. Rev. Lett.", as ISO 4 writes abbreviated titles and
+    INSPIRE's own BibTeX export prints them."""
+    return _RUN_IN_PERIOD.sub(". ", title) if "." in title else title
 
 
 def host_item(fld: pymarc.Field, draft: Draft) -> None:
@@ -504,15 +579,20 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
 
     MARC 21: $t title, $p abbreviated title, $g enumeration (free text), $x ISSN,
     $z ISBN, $d imprint.  Invenio/INSPIRE variant: $p journal, $v volume, $n issue,
-    $c pages, $y year.
+    $c pages, $y year.  The first 773 that names a host is the host; a later one
+    (a reprint, an erratum: INSPIRE lists them so) is kept as an annotation, never
+    mixed into the first.
     """
     ref = draft.ref
     long_title, short_title = first(fld, "t"), first(fld, "p")
+    if (long_title or short_title) and ref.container_title is not None:
+        ref.annote.append(f"Also in: {_host_citation(fld)}")
+        return
     if long_title:
         text = clean(long_title)
         ref.container_title = title_case(text) if is_all_caps(text) else text
     if short_title:
-        ref.container_title_short = collapse_spaces(short_title).rstrip(",;:/ ")
+        ref.container_title_short = spaced_abbreviation(short_title.rstrip(",;:/ "))
         if not long_title:
             ref.container_title = ref.container_title_short
     for enumeration in every(fld, "g"):
@@ -525,10 +605,11 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
     if volume:
         section = _JOURNAL_SECTION.fullmatch(volume.strip())
         if section and short_title and not long_title and not ref.volume:
-            # INSPIRE's older form: $p Phys.Rev. $v D94 is Phys. Rev. D, volume 94
-            ref.container_title_short = f"{ref.container_title_short} {section[1]}"
+            # INSPIRE's older forms: $p Phys.Rev. $v D94 and $p Phys.Lett. $v 40B
+            # are Phys. Rev. D, volume 94, and Phys. Lett. B, volume 40
+            letter, volume = section[1] or section[4], section[2] or section[3]
+            ref.container_title_short = f"{ref.container_title_short} {letter}"
             ref.container_title = ref.container_title_short
-            volume = section[2]
         ref.volume = ref.volume or volume
         if number:  # $n is the issue only beside $v (INSPIRE); in MARC 21 it is a note
             ref.issue = ref.issue or number
@@ -543,11 +624,30 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
         _add_isbn(draft, value, fld)
 
 
+#: 856 $x and $y that mark a link to a picture of the record, not to the work
+_PICTURE_NOTES = re.compile(r"^(?:icon|thumbnail|figure|fig\b|fig\.|plot|image)", re.IGNORECASE)
+#: ... and the file names of pictures ("files/Fig3f.png", INSPIRE's figures)
+_PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|eps|tiff?|bmp|webp)(?:[?#].*)?$", re.I)
+
+
+def _host_citation(fld: pymarc.Field) -> str:
+    """A 773 as a journal reference: "Adv. Theor. Math. Phys. 2 (1998) 231-252"."""
+    title = first(fld, "t") or spaced_abbreviation(first(fld, "p") or "")
+    year = first(fld, "y")
+    parts = [title, first(fld, "v"), f"({year})" if year else None, first(fld, "c")]
+    return " ".join(part for part in [*parts, *every(fld, "ng")] if part)
+
+
 def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
-    """856 $u: URL (a doi.org URL gives the DOI); icons ($x icon) are left out."""
-    if any(v.lower() == "icon" for v in every(fld, "x")):
+    """856 $u: URL (a doi.org URL gives the DOI).  Links to pictures (an icon, a
+    thumbnail, the figures INSPIRE lists: $x/$y or the file name say so) are not the
+    work and are left out."""
+    notes = every(fld, "x") + [y.lstrip("0123456789 ") for y in every(fld, "y")]
+    if any(_PICTURE_NOTES.match(note) for note in notes):
         return
     for url in every(fld, "u"):
+        if _PICTURE_FILE.search(url):
+            continue
         if "doi.org/" in url:
             doi = bare_doi(url)
             if doi and draft.ref.doi is None:
@@ -590,13 +690,17 @@ RULES: tuple[Rule, ...] = (
     Rule("020..", "ISBN", isbn),
     Rule("022..", "ISSN", issn),
     Rule("024..", "DOI, identifiers[handle|urn|arxiv|...]", other_identifier),
-    Rule("035..", "identifiers[system]", system_number),
+    Rule("035..", "identifiers[system|texkey|arxiv]", system_number),
     Rule("050..|090..|082..", "call-number", call_number),
-    Rule("037..|088..", "number (reports), identifiers[arxiv]", report_number),
+    Rule(
+        "037..|088..",
+        "number (reports), identifiers[report-number|arxiv], arxiv-class",
+        report_number,
+    ),
     Rule("041..", "language", language_code),
     Rule("100..|700..", "author, editor, translator, ... (by relator)", person),
     Rule("701..", "contributor (thesis supervisor)", supervisor),
-    Rule("110..|710..", "author (collaborations and bodies)", body),
+    Rule("110..|710..", "author (bodies), collaborations ($g, or a heading naming one)", body),
     Rule("111..|711..", "event-title", meeting),
     Rule("245..", "title, title-short", title),
     Rule("130..|240..", "title (when 245 and 246 give none)", uniform_title),
@@ -604,16 +708,17 @@ RULES: tuple[Rule, ...] = (
     Rule("880..", "original-title (880 $6 245-nn)", alternate_script),
     Rule("250..", "edition", edition),
     Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
+    Rule("269..", "issued (when no publication dates the work)", preprint_date),
     Rule("300..", "number-of-pages", extent),
     Rule("440..|490..|830..", "collection-title, collection-number", series),
-    Rule("500..", "note", general_note),
+    Rule("500..", "note, annote (arXiv comments)", general_note),
     Rule("502..", "genre, publisher (institution), issued", thesis),
     Rule("520..", "abstract", abstract),
     Rule("540..", "license", licence),
     Rule("600..|610..|611..|630..|650..|651..|653..", "keyword", subject),
     Rule("655..|980..", "type (see crosswalk/types.py)", ignored),
     Rule("773..", "container-title(-short), volume, issue, page, ISSN, ISBN, issued", host_item),
-    Rule("856..", "URL, DOI", electronic_location),
+    Rule("856..", "URL (not pictures), DOI", electronic_location),
     Rule("909CO", "identifiers[oai], source", oai_identifier),
 )
 

@@ -22,6 +22,8 @@ Evidence is weighed in this order; the first that decides wins:
 
 from __future__ import annotations
 
+import re
+
 import pymarc
 
 EU_REPO_PREFIX = "info:eu-repo/semantics/"
@@ -39,8 +41,14 @@ EU_REPO_TYPES: dict[str, str] = {
     "other": "document",
 }  # fmt: skip
 
-# 980 $a, the Invenio collection (Zaguan, CDS, INSPIRE); values that name no kind are absent
+# 980 $a, the Invenio collection (Zaguan, CDS, INSPIRE); values that name no kind are absent.
+# INSPIRE gives a record several ("arXiv", "Published", "ConferencePaper"): the most
+# specific kind wins, in the order of COLLECTION_PRIORITY.
 COLLECTION_TYPES: dict[str, str] = {
+    "ARXIV": "article", "PUBLISHED": "article-journal", "REVIEW": "article-journal",
+    "NOTE": "report", "ALEPHPAPER": "article-journal", "ISOLDEPAPER": "article-journal",
+    "ALEPHTHESIS": "thesis", "ALEPHNOTE": "report", "ISOLDENOTE": "report",
+    "ATLANTISTIMESNEWS": "article-newspaper", "ATLANTISTIMESSCIENCE": "article-newspaper",
     "ARTICLE": "article-journal", "ARTICLES": "article-journal", "BOOK": "book",
     "BOOKS": "book", "BOOKCHAPTER": "chapter", "CHAPTER": "chapter", "THESIS": "thesis",
     "THESES": "thesis", "TFG": "thesis", "TFM": "thesis", "TESIS": "thesis",
@@ -103,12 +111,63 @@ def eu_repo_type(record: pymarc.Record) -> str | None:
     return None
 
 
+#: the kinds a record's collections may give, most specific first
+COLLECTION_PRIORITY: tuple[str, ...] = (
+    "thesis", "chapter", "paper-conference", "book", "report", "dataset", "software",
+    "patent", "map", "motion_picture", "graphic", "speech", "article-newspaper",
+    "article-journal", "article",
+)  # fmt: skip
+
+
 def collection_type(record: pymarc.Record) -> str | None:
+    kinds = {
+        COLLECTION_TYPES.get(value.strip().upper().replace(" ", ""))
+        for value in _subfields(record, "980", "a")
+    }
+    return next((kind for kind in COLLECTION_PRIORITY if kind in kinds), None)
+
+
+# 980 $a of Invenio collections that hold no bibliographic items: INSPIRE's authority
+# collections (people, institutions, journals, experiments, conferences, jobs) and the
+# Invenio demo's (BibAuthority)
+AUTHORITY_COLLECTIONS: dict[str, str] = {
+    "HEPNAMES": "an INSPIRE person (HEPNames)", "INSTITUTION": "an INSPIRE institution",
+    "JOURNALS": "an INSPIRE journal", "EXPERIMENT": "an INSPIRE experiment",
+    "CONFERENCES": "an INSPIRE conference", "JOB": "a job announcement",
+    "JOBHIDDEN": "a job announcement", "AUTHORITY": "an authority record",
+    "INSTITUTE": "an authority record (institute)", "AUTHOR": "an authority record (author)",
+    "SUBJECT": "an authority record (subject)",
+}  # fmt: skip
+# leader 06 of the MARC 21 formats that are not bibliographic
+OTHER_FORMATS: dict[str, str] = {
+    "z": "a MARC 21 authority record", "u": "a MARC 21 holdings record",
+    "v": "a MARC 21 holdings record", "x": "a MARC 21 holdings record",
+    "y": "a MARC 21 holdings record", "q": "a MARC 21 community information record",
+    "w": "a MARC 21 classification record",
+}  # fmt: skip
+
+
+def not_bibliographic(record: pymarc.Record) -> str | None:
+    """What a record is when it describes no bibliographic item: an authority,
+    holdings or classification record (leader 06), an Invenio authority or deleted
+    record (980), or a UNIMARC record (its 100 $a is coded data, its title in 200)."""
+    # a leader that says so, unless the record has a title (245), which neither an
+    # authority nor a holdings record has: a miscoded leader (Open Library's "nx")
+    if _has_leader(record) and str(record.leader)[6] in OTHER_FORMATS and not record.get("245"):
+        return OTHER_FORMATS[str(record.leader)[6]]
     for value in _subfields(record, "980", "a"):
-        kind = COLLECTION_TYPES.get(value.strip().upper().replace(" ", ""))
-        if kind:
-            return kind
+        found = AUTHORITY_COLLECTIONS.get(value.strip().upper())
+        if found:
+            return found
+    if any(value.strip().upper() == "DELETED" for value in _subfields(record, "980", "c")):
+        return "a deleted record (980 $c DELETED)"
+    coded = _subfields(record, "100", "a")
+    if record.get("200") and not record.get("245") and coded and _UNIMARC_100.match(coded[0]):
+        return "a UNIMARC record (marcconv reads MARC 21)"
     return None
+
+
+_UNIMARC_100 = re.compile(r"\d{8}[a-z]")
 
 
 def _names_a_host(record: pymarc.Record) -> bool:

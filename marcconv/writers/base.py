@@ -20,8 +20,25 @@ class WriterOptions:
     output_format: str = "text"  # citation: text | html | markdown
     mode: str = "bibliography"  # citation: bibliography | citation (in-text)
     max_authors: int | None = None  # bibtex, biblatex, ris: names kept per list
+    all_authors: bool = False  # bibtex, biblatex: never cut a long list of names
     newline: str = "\n"  # ris: "\n" or "\r\n"
     jobs: int = 1  # citation: processes that render the bibliography's entries
+
+
+#: a list of more names than this (the collaboration papers of particle physics, with
+#: hundreds or thousands) is cut, by default, in BibTeX and BibLaTeX to its first
+#: name and "others", as INSPIRE's own export does: 3,000 names make a bibliography
+#: of 30 pages and biber minutes slower
+LONG_NAME_LIST = 100
+
+
+def name_limit(count: int, options: WriterOptions) -> int | None:
+    """How many of ``count`` names a BibTeX list shows (None: every one)."""
+    if options.max_authors is not None:
+        return options.max_authors
+    if options.all_authors or count <= LONG_NAME_LIST:
+        return None
+    return 1
 
 
 class Writer(ABC):
@@ -50,6 +67,10 @@ class Writer(ABC):
     @property
     def renders_items(self) -> bool:
         return type(self).render is not Writer.render
+
+    def cuts_names(self, ref: Reference) -> bool:
+        """Does this writer cut a list of ``ref``'s names by default (LONG_NAME_LIST)?"""
+        return False
 
     def write(self, ref: Reference) -> None:
         """Write one reference."""

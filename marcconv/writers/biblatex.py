@@ -26,10 +26,12 @@ from marcconv.writers.bibtex import (
     TITLE,
     VERBATIM,
     BibField,
+    cuts_long_lists,
     field_value,
     joined,
     names_in,
     page_range,
+    primary_class,
     render_entry,
 )
 from marcconv.writers.latex import braced
@@ -91,7 +93,8 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
 TYPE_FIELDS["misc"] = TYPE_FIELDS["software"]
 # valid for every entry type (the data model's global fields, and the date)
 GLOBAL_FIELDS = frozenset({"title", "date", "entrysubtype", "doi", "eprint", "eprinttype",
-                           "url", "langid", "keywords", "abstract"})  # fmt: skip
+                           "eprintclass", "url", "langid", "keywords", "abstract",
+                           "annotation"})  # fmt: skip
 
 
 def entry_type(ref: Reference) -> str:
@@ -175,10 +178,12 @@ FIELDS: tuple[BibField, ...] = (
     BibField("doi", VERBATIM, lambda r: r.doi),
     BibField("eprint", VERBATIM, lambda r: e[0] if (e := _eprint(r)) else None),
     BibField("eprinttype", FIXED, lambda r: e[1] if (e := _eprint(r)) else None),
+    BibField("eprintclass", TEXT, primary_class),
     BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
     BibField("langid", FIXED, _langid),
     BibField("keywords", TEXT, joined("keyword")),
     BibField("note", PROSE, joined("note", "; ")),
+    BibField("annotation", PROSE, joined("annote", "; ")),
     BibField("abstract", PROSE, lambda r: r.abstract),
 )
 _UTF8 = WriterOptions(unicode=True)
@@ -186,7 +191,13 @@ _UTF8 = WriterOptions(unicode=True)
 
 def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     """The biblatex entry for ``ref``: only the fields its entry type allows."""
-    options = WriterOptions(unicode=True, max_authors=options.max_authors) if options else _UTF8
+    options = (
+        WriterOptions(
+            unicode=True, max_authors=options.max_authors, all_authors=options.all_authors
+        )
+        if options
+        else _UTF8
+    )
     kind = entry_type(ref)
     allowed = TYPE_FIELDS.get(kind, frozenset()) | GLOBAL_FIELDS
     fields: list[Field] = []
@@ -211,3 +222,6 @@ class BiblatexWriter(Writer):
 
     def render(self, ref: Reference) -> str:
         return render_entry(to_entry(ref, self.options))
+
+    def cuts_names(self, ref: Reference) -> bool:
+        return cuts_long_lists(ref, self.options)

@@ -22,7 +22,7 @@ from bibtexparser.writer import BibtexFormat
 
 from marcconv.errors import RecordError
 from marcconv.model import Name, Reference
-from marcconv.writers.base import Writer, WriterOptions
+from marcconv.writers.base import LONG_NAME_LIST, Writer, WriterOptions, name_limit
 from marcconv.writers.latex import braced, escape, escape_prose, protect_title, verbatim
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -46,9 +46,11 @@ ENTRY_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
-#: the TeX specials escape() writes as a braced command: {\\textbackslash}
-_BRACED_SPECIAL = re.compile(
-    r"\{(\\text(?:backslash|braceleft|braceright|asciitilde|asciicircum))\}"
+#: a letter or sign escape() writes as a braced command ({\\textbackslash}, {\\CYRA})
+_BRACED_COMMAND = re.compile(r"(?<!\\ensuremath)\{(\\[A-Za-z]+)\}")
+#: ... of which biber knows these, and reads them as the letter they stand for
+BIBER_LETTERS = frozenset(
+    r"\L \l \O \o \AA \aa \AE \ae \OE \oe \ss \DH \dh \TH \th \NG \ng \DJ \dj \i \j".split()
 )
 
 
@@ -59,13 +61,23 @@ _BRACKETS = str.maketrans({"[": "\\lbrack{}", "]": "\\rbrack{}"})
 
 def escape_name(text: str, unicode: bool) -> str:
     """A name part escaped as :func:`escape` does, but with ``\\textbackslash{}``
-    for ``{\\textbackslash}`` (biber takes the initial of a part that starts with a
-    braced command to be ``{``, and writes a .bbl with a brace too many; BibTeX
-    reads both forms alike), and square brackets as ``\\lbrack{}`` ``\\rbrack{}``."""
+    for ``{\\textbackslash}`` and ``\\CYRA{}`` for ``{\\CYRA}`` (biber takes the
+    initial of a part that starts with a braced command it does not know to be
+    ``{``, and writes a .bbl with a brace too many; BibTeX reads both forms), and
+    square brackets as ``\\lbrack{}`` ``\\rbrack{}``."""
     escaped = escape(text, unicode)
-    if "{\\text" in escaped:
-        escaped = _BRACED_SPECIAL.sub(r"\1{}", escaped)
+    if "{\\" in escaped:
+        escaped = _BRACED_COMMAND.sub(_unbraced, escaped)
     return escaped.translate(_BRACKETS) if "[" in escaped or "]" in escaped else escaped
+
+
+def _unbraced(match: re.Match[str]) -> str:
+    return match[0] if match[1] in BIBER_LETTERS else f"{match[1]}{{}}"
+
+
+#: initials run together ("S.L."), which BibTeX reads as one name ("S."), as INSPIRE's
+#: export spaces them ("S. L."); hyphenated ones ("J.-P.") stay
+_RUN_INITIALS = re.compile(r"\.(?=[^\W\d_])")
 
 
 def bib_name(name: Name, unicode: bool) -> str:
@@ -75,7 +87,8 @@ def bib_name(name: Name, unicode: bool) -> str:
     family = escape_name(name.family_with_particle(), unicode).strip()
     # a part that is nothing once escaped (lone combining marks in ASCII output)
     # is left out: "Family, " is an error to BibTeX
-    rest = [escape_name(part, unicode).strip() for part in (name.suffix, name.given) if part]
+    given = _RUN_INITIALS.sub(". ", name.given) if name.given else None
+    rest = [escape_name(part, unicode).strip() for part in (name.suffix, given) if part]
     rest = [part for part in rest if part]
     if not family:
         return "{" + " ".join(rest) + "}" if rest else ""
@@ -110,7 +123,7 @@ def _prose(value: Any, options: WriterOptions) -> str | None:
 
 
 def _names(value: Any, options: WriterOptions) -> str | None:
-    return bib_names(value, options.unicode, options.max_authors)
+    return bib_names(value, options.unicode, name_limit(len(value), options))
 
 
 def _verbatim(value: Any, options: WriterOptions) -> str | None:
@@ -164,6 +177,17 @@ def page_range(ref: Reference) -> str | None:
     return ref.page.replace("-", "--") if ref.page else None
 
 
+def eprint(ref: Reference) -> str | None:
+    """The arXiv identifier, as INSPIRE gives it: "1506.03091", "hep-ph/0204140"."""
+    return next(iter(ref.identifiers.get("arxiv", ())), None)
+
+
+def primary_class(ref: Reference) -> str | None:
+    """The arXiv category of a new-style identifier (an old one holds it: "hep-ph/...")."""
+    identifier = eprint(ref)
+    return ref.arxiv_class if identifier and "/" not in identifier else None
+
+
 def _thesis_type(ref: Reference) -> str | None:
     if ref.type != "thesis" or ref.genre in ("PhD thesis", "Master's thesis"):
         return None  # the entry type says it
@@ -174,12 +198,14 @@ FIELDS: tuple[BibField, ...] = (
     BibField("author", NAMES, names_in("author")),
     BibField("editor", NAMES, names_in("editor")),
     BibField("translator", NAMES, names_in("translator")),
+    BibField("collaboration", TEXT, joined("collaborations")),
     BibField("title", TITLE, lambda r: r.title),
     BibField("@container", TEXT, lambda r: r.container_title),
     BibField("year", FIXED, _year),
     BibField("edition", TEXT, lambda r: r.edition),
     BibField("volume", TEXT, lambda r: r.volume),
-    BibField("number", TEXT, lambda r: r.issue or r.number),
+    # the issue; a report's number (every other report number is in reportNumber)
+    BibField("number", TEXT, lambda r: r.issue or (r.number if r.type == "report" else None)),
     BibField("pages", TEXT, page_range),
     BibField("series", TEXT, lambda r: r.collection_title),
     BibField("@publisher", TEXT, lambda r: r.publisher),
@@ -188,10 +214,15 @@ FIELDS: tuple[BibField, ...] = (
     BibField("isbn", TEXT, joined("isbn")),
     BibField("issn", TEXT, joined("issn")),
     BibField("doi", VERBATIM, lambda r: r.doi),
+    BibField("eprint", VERBATIM, eprint),
+    BibField("archivePrefix", FIXED, lambda r: "arXiv" if eprint(r) else None),
+    BibField("primaryClass", TEXT, primary_class),
+    BibField("reportNumber", TEXT, lambda r: ", ".join(r.identifiers.get("report-number", ()))),
     BibField("url", VERBATIM, lambda r: r.url[0] if r.url else None),
     BibField("language", TEXT, lambda r: r.language),
     BibField("keywords", TEXT, joined("keyword")),
     BibField("note", PROSE, joined("note", "; ")),
+    BibField("annote", PROSE, joined("annote", "; ")),
     BibField("abstract", PROSE, lambda r: r.abstract),
 )
 
@@ -256,3 +287,16 @@ class BibtexWriter(Writer):
 
     def render(self, ref: Reference) -> str:
         return render_entry(to_entry(ref, self.options))
+
+    def cuts_names(self, ref: Reference) -> bool:
+        return cuts_long_lists(ref, self.options)
+
+
+def cuts_long_lists(ref: Reference, options: WriterOptions) -> bool:
+    """Is a list of ``ref``'s names longer than LONG_NAME_LIST cut by default?"""
+    if options.max_authors is not None or options.all_authors:
+        return False
+    return any(len(ref.names_in(role)) > LONG_NAME_LIST for role in _NAME_FIELDS)
+
+
+_NAME_FIELDS = ("author", "editor", "translator")

@@ -172,8 +172,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.keys import letter_suffix
-from marcconv.writers.texmath import Piece, math_as_text, pieces
 from marcconv.workers import Workers, can_fork
+from marcconv.writers.texmath import Piece, math_as_text, pieces
 
 PINNED = "0.11.1"
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
@@ -1075,7 +1075,6 @@ class Preparer:
         if isinstance(value, dict):
             return {k: self._walk(v) for k, v in value.items()}
         return value
-
 
     def _with_math(self, value: str) -> str:
         """A value holding TeX math: each harmless span readable in text and HTML,

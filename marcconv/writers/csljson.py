@@ -40,6 +40,7 @@ JOINED_VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("issn", "ISSN", " "),
     ("keyword", "keyword", ", "),
     ("note", "note", "\n"),
+    ("annote", "annote", "\n"),
 )
 
 
@@ -74,7 +75,7 @@ def to_csl(ref: Reference) -> dict[str, Any]:
     """The CSL-JSON item for ``ref`` (keys in a fixed order, empty values left out)."""
     item: dict[str, Any] = {"id": ref.id, "type": ref.type}
     for role in NAME_ROLES:
-        names = [csl_name(n) for n in ref.names if n.role == role]
+        names = [csl_name(n) for n in ref.names_in(role)]
         if names:
             item[role] = names
     if ref.issued is not None:
@@ -91,6 +92,10 @@ def to_csl(ref: Reference) -> dict[str, Any]:
         item["URL"] = ref.url[0]
     # CSL 1.0.2 has no variable for a licence or for other identifiers: CSL "custom"
     custom: dict[str, Any] = {s: list(v) for s, v in sorted(ref.identifiers.items())}
+    if ref.arxiv_class:
+        custom["arxiv-class"] = ref.arxiv_class
+    if ref.collaborations:
+        custom["collaboration"] = list(ref.collaborations)
     if ref.license:
         custom["license"] = ref.license
     if custom:

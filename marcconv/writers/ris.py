@@ -87,7 +87,7 @@ TAGS: tuple[tuple[str, Callable[[Reference], Iterable[str]]], ...] = (
     ("LA", lambda r: _one(r.language)),
     ("CN", lambda r: _one(r.call_number)),
     ("KW", lambda r: r.keyword),
-    ("N1", lambda r: r.note),
+    ("N1", lambda r: r.note + r.annote),
     ("AB", lambda r: _one(r.abstract)),
 )
 
