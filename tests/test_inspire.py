@@ -66,7 +66,7 @@ def test_a_preprint_as_inspire_exports_it() -> None:
     assert bib["reportNumber"] == "LHCB-PAPER-2016-032, CERN-EP-2016-270"
     assert bib["collaboration"] == "LHCb"
     assert bib["author"] == "Aaij, Roel"  # never "and {LHCb}" beside the persons
-    assert bib["title"] == "Measurement of the {CKM} angle {$\\gamma$}"
+    assert bib["title"] == "{Measurement of the CKM angle {$\\gamma$}}"  # braced whole, as INSPIRE
     # figures are not the work; the arXiv comment is an annotation, not a note
     assert bib["url"] == "http://inspirehep.net/record/1/files/arXiv:1611.03076.pdf"
     assert "note" not in bib and bib["annote"] == "17 pages, 3 figures"

@@ -4,8 +4,8 @@ Entry types follow btxdoc (Patashnik); the field table below is the whole
 mapping from the model.  Each row says how its value is written, and every
 value goes through :mod:`marcconv.writers.latex` (text escaped, verbatim fields
 percent-encoded, braces checked), so no record can inject a TeX command; titles
-keep acronyms in braces, page ranges use ``--`` and months are the standard
-macros (``month = may``).
+are braced whole (their case kept, as INSPIRE's export does), page ranges use
+``--`` and months are the standard macros (``month = may``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ from bibtexparser.writer import BibtexFormat
 from marcconv.errors import RecordError
 from marcconv.model import Name, Reference
 from marcconv.writers.base import LONG_NAME_LIST, Writer, WriterOptions, name_limit
-from marcconv.writers.latex import braced, escape, escape_prose, protect_title, verbatim
+from marcconv.writers.latex import (
+    braced,
+    escape,
+    escape_prose,
+    keep_case,
+    protect_title,
+    verbatim,
+)
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -118,6 +125,10 @@ def _title(value: Any, options: WriterOptions) -> str | None:
     return protect_title(value, options.unicode) or None
 
 
+def _case_kept(value: Any, options: WriterOptions) -> str | None:
+    return keep_case(value, options.unicode) if value else None
+
+
 def _prose(value: Any, options: WriterOptions) -> str | None:
     return escape_prose(value, options.unicode) or None
 
@@ -141,11 +152,13 @@ def _fixed(value: Any, options: WriterOptions) -> str | None:
 
 
 #: the kinds of field value; every field of the tables below is one of these
-TEXT, PROSE, TITLE, NAMES, VERBATIM, FIXED = "text", "prose", "title", "names", "verbatim", "fixed"
+TEXT, PROSE, TITLE, KEPT_CASE = "text", "prose", "title", "kept-case"
+NAMES, VERBATIM, FIXED = "names", "verbatim", "fixed"
 RENDER: dict[str, Render] = {
     TEXT: _text,
     PROSE: _prose,
     TITLE: _title,
+    KEPT_CASE: _case_kept,
     NAMES: _names,
     VERBATIM: _verbatim,
     FIXED: _fixed,
@@ -157,7 +170,7 @@ class BibField:
     """One row of a field table: the field, how its value is written, where it comes from."""
 
     name: str
-    kind: str  # TEXT, PROSE (text with math), TITLE, NAMES, VERBATIM or FIXED
+    kind: str  # TEXT, PROSE (text with math), TITLE, KEPT_CASE, NAMES, VERBATIM or FIXED
     get: Callable[[Reference], Any]  # the model's value; None or empty: no field
 
 
@@ -199,7 +212,7 @@ FIELDS: tuple[BibField, ...] = (
     BibField("editor", NAMES, names_in("editor")),
     BibField("translator", NAMES, names_in("translator")),
     BibField("collaboration", TEXT, joined("collaborations")),
-    BibField("title", TITLE, lambda r: r.title),
+    BibField("title", KEPT_CASE, lambda r: r.title),
     BibField("@container", TEXT, lambda r: r.container_title),
     BibField("year", FIXED, _year),
     BibField("edition", TEXT, lambda r: r.edition),

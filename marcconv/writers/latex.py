@@ -215,24 +215,37 @@ def braced(value: str) -> str:
 _TOKENS = re.compile(r"[^\W_]+|[\W_]")
 
 
-def _needs_protection(word: str) -> bool:
-    """Acronyms and words with inner capitals: "PALMIRA", "HER2", "iPhone", "CDK4"."""
+def _needs_protection(word: str, first: bool) -> bool:
+    """Acronyms and words with inner capitals ("PALMIRA", "HER2", "iPhone", "CDK4"),
+    and a capital letter standing alone after the first word ("Large N limit")."""
+    if len(word) == 1:
+        return word.isupper() and not first
     return any(c.isupper() for c in word[1:])
 
 
 def protect_title(text: str, unicode: bool = False) -> str:
-    """Escape ``text`` and brace the words a BibTeX style must not lower-case; math
-    stays math (see :mod:`marcconv.writers.texmath`), braced too."""
+    """Escape ``text`` and brace the words a style that changes case must not change;
+    math stays math (see :mod:`marcconv.writers.texmath`), braced too."""
     out = []
+    first = True
     for piece in pieces(text):
         if piece.math:
             out.append(f"{{${piece.text}$}}")
+            first = False
             continue
         for token in _TOKENS.findall(piece.text):
             escaped = escape(token, unicode)
-            protect = len(token) > 1 and _needs_protection(token)
-            out.append(f"{{{escaped}}}" if protect else escaped)
+            out.append(f"{{{escaped}}}" if _needs_protection(token, first) else escaped)
+            first = first and not token[:1].isalnum()
     return "".join(out)
+
+
+def keep_case(text: str, unicode: bool = False) -> str:
+    """Escape ``text`` (math staying math) and brace it whole, so that no BibTeX style
+    changes its case: what INSPIRE's export does, since a catalogue title is in the
+    case it should print in, and a style that lowercases it lowercases proper nouns
+    ("higgs") and symbols ("the large n limit") too."""
+    return "{" + escape_prose(text, unicode) + "}"
 
 
 def escape_prose(text: str, unicode: bool = False) -> str:
