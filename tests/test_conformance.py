@@ -123,3 +123,20 @@ def test_layer_cases_agree_with_citeproc_js(tmp_path: Path, style: str) -> None:
     ours.write_text(render(style, refs), encoding="utf-8")
     summary = _check("citations", str(items), "--style", style, "--against", str(ours))
     assert f"exact match {len(refs)}/{len(refs)} (100%)" in summary, summary
+
+
+@pytest.mark.parametrize("target", ["bibtex", "biblatex"])
+def test_inspire_and_invenio_records_pass_latex_bibtex_and_biber(
+    tmp_path: Path, target: str
+) -> None:
+    """INSPIRE and Invenio demo records (math, collaborations, arXiv, thousands of
+    authors) through real latex+bibtex and biber: no error."""
+    data = Path(__file__).parent / "data"
+    out = tmp_path / "refs.bib"
+    sources = [data / "inspire" / "inspire.txt", data / "golden-records" / "invenio-demo.txt"]
+    result = CliRunner().invoke(
+        cli, ["convert", *map(str, sources), "-t", target, "-q", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(_check("bibtex", str(out), "--json"))
+    assert report["errors"] == 0, [f for f in report["findings"] if f["severity"] == "error"]
