@@ -193,3 +193,32 @@ def test_inspire_records_match_the_golden_bibtex(accept: bool) -> None:
     if accept:
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_every_date_field_a_record_has_dates_it() -> None:
+    # CDS: a year alone in 260 $a; the Invenio demo: 909C0 $y and 909C4 $y
+    assert reference("1 260__ $$a2017\n1 245__ $$aT\n").issued.year == 2017  # type: ignore[union-attr]
+    cds = reference("1 909C0 $$y2000\n1 245__ $$aT\n")
+    assert cds.issued is not None and cds.issued.year == 2000
+    host = reference("1 909C4 $$c37-46$$pZ. Phys., C$$v56$$y1992\n1 245__ $$aT\n")
+    assert (host.container_title, host.volume, host.page) == ("Z. Phys., C", "56", "37-46")
+    assert host.issued is not None and host.issued.year == 1992
+    # a related page ($d) is not a host; a journal alone is kept as an annotation
+    assert reference("1 909C4 $$dhttp://x.org$$pBiography\n1 245__ $$aT\n").container_title is None
+    submitted = reference("1 909C4 $$pMon. Not. R. Astron. Soc.\n1 245__ $$aT\n")
+    assert submitted.container_title is None
+    assert submitted.annote == ["Journal: Mon. Not. R. Astron. Soc."]
+
+
+def test_a_second_host_is_an_annotation_not_mixed_into_the_first() -> None:
+    # INSPIRE 451647, as published: Int.J.Theor.Phys. first, Adv.Theor.Math.Phys. second
+    ref = reference(
+        "1 773__ $$c1113-1133$$pInt.J.Theor.Phys.$$v38$$y1999\n"
+        "1 773__ $$c231-252$$pAdv.Theor.Math.Phys.$$v2$$y1998\n"
+    )
+    assert (ref.container_title, ref.volume, ref.page) == (
+        "Int. J. Theor. Phys.",
+        "38",
+        "1113-1133",
+    )
+    assert ref.annote == ["Also in: Adv. Theor. Math. Phys. 2 (1998) 231-252"]

@@ -11,7 +11,7 @@ from marcconv.model import Reference
 from marcconv.readers.base import SourceRecord
 
 # where the date of publication comes from, best first
-DATE_SOURCES: tuple[str, ...] = ("260", "264", "502", "773", "269", "008")
+DATE_SOURCES: tuple[str, ...] = ("260", "264", "502", "773", "269", "909C0", "008")
 REPORT_TYPES = frozenset({"report", "article"})
 
 

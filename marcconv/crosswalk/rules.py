@@ -435,8 +435,11 @@ def edition(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def imprint(fld: pymarc.Field, draft: Draft) -> None:
-    """260, or 264 with second indicator 1 (publication): place, publisher, date."""
+    """260, or 264 with second indicator 1 (publication): place, publisher, date.
+    A year alone in $a (CDS: "260 $a2017") is the date, not a place."""
     place, publisher, date = first(fld, "a"), first(fld, "b"), first(fld, "c")
+    if place and not date and re.fullmatch(r"\[?\d{4}\]?\.?", place):
+        place, date = None, place
     if place and not re.fullmatch(r"\[?s\.\s?l\.?\]?:?", place.strip(" :;"), re.I):
         draft.ref.publisher_place = draft.ref.publisher_place or clean(place)
     if publisher and not re.fullmatch(r"\[?s\.\s?n\.?\]?,?", publisher.strip(" :;,"), re.I):
@@ -586,7 +589,10 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
     ref = draft.ref
     long_title, short_title = first(fld, "t"), first(fld, "p")
     if (long_title or short_title) and ref.container_title is not None:
-        ref.annote.append(f"Also in: {_host_citation(fld)}")
+        also = f"Also in: {_host_citation(fld)}"
+        same = clean(long_title) if long_title else spaced_abbreviation(short_title or "")
+        if also not in ref.annote and same not in (ref.container_title, ref.container_title_short):
+            ref.annote.append(also)
         return
     if long_title:
         text = clean(long_title)
@@ -636,6 +642,26 @@ def _host_citation(fld: pymarc.Field) -> str:
     year = first(fld, "y")
     parts = [title, first(fld, "v"), f"({year})" if year else None, first(fld, "c")]
     return " ".join(part for part in [*parts, *every(fld, "ng")] if part)
+
+
+def older_host_item(fld: pymarc.Field, draft: Draft) -> None:
+    """909C4 (CDS and the Invenio demo, before 773 was used): the host journal, read
+    as a 773 ($p $v $n $c $y).  With a link in $d it is a related page, not a host;
+    a journal with no volume, pages or year (a preprint's "submitted to") is kept
+    as an annotation."""
+    if every(fld, "d"):
+        return
+    if every(fld, "vcy"):
+        host_item(fld, draft)
+    elif journal := first(fld, "p"):
+        draft.ref.annote.append(f"Journal: {journal}")
+
+
+def cds_year(fld: pymarc.Field, draft: Draft) -> None:
+    """909C0 $y (CDS): the year of publication, when nothing else dates the work."""
+    value = first(fld, "y")
+    if value:
+        draft.date("909C0", parse_date(value))
 
 
 def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
@@ -720,6 +746,8 @@ RULES: tuple[Rule, ...] = (
     Rule("773..", "container-title(-short), volume, issue, page, ISSN, ISBN, issued", host_item),
     Rule("856..", "URL (not pictures), DOI", electronic_location),
     Rule("909CO", "identifiers[oai], source", oai_identifier),
+    Rule("909C4", "as 773 (CDS's older host item)", older_host_item),
+    Rule("909C0", "issued (CDS year, when nothing else dates the work)", cds_year),
 )
 
 
