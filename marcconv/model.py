@@ -85,8 +85,10 @@ class Reference:
     title: str | None = None
     title_short: str | None = None
     original_title: str | None = None
-    # 246 varying forms (parallel, cover, running, spine title...): no CSL variable
+    # 246 varying forms (parallel, cover, running, spine title...) and 740 related
+    # titles: no CSL variable
     variant_titles: list[str] = field(default_factory=list)
+    uniform_title: str | None = None  # 240/130: the work's uniform title ("Iliad")
     container_title: str | None = None
     container_title_short: str | None = None
     collection_title: str | None = None

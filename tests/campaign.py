@@ -42,7 +42,9 @@ from typing import IO
 ROOT = Path(__file__).resolve().parent.parent
 MARC = ROOT / "tests" / "data" / "marc"
 SEED = (ROOT / "samples" / "palmira.txt").read_bytes()
-SUMMARY = re.compile(r"read (\d+) records, wrote (\d+), skipped (\d+)")
+SUMMARY = re.compile(
+    r"read (\d+) records, wrote (\d+), skipped (\d+)(?:, left out (\d+) \(not bibliographic\))?"
+)
 SECRET = "QQSECRETQQ"
 
 
@@ -65,8 +67,12 @@ class Outcome:
         return self.stdout.decode("utf-8", "replace")
 
     def counts(self) -> tuple[int, int, int] | None:
+        """Read, written, and skipped or left out (each record reported, none lost)."""
         found = SUMMARY.search(self.err)
-        return None if found is None else tuple(int(n) for n in found.groups())  # type: ignore[return-value]
+        if found is None:
+            return None
+        read, written, skipped, left_out = (int(n or 0) for n in found.groups())
+        return read, written, skipped + left_out
 
 
 def marcconv(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from marcconv.cli import cli
-from marcconv.mapping_doc import writer_columns
+from marcconv.crosswalk.rules import RULES, ignored
+from marcconv.mapping_doc import EXAMPLES, rule_outputs, writer_columns
 from tests.conftest import ROOT
 
 
@@ -26,3 +27,21 @@ def test_probed_writer_columns_match_the_formats() -> None:
     assert columns["publisher_place"]["biblatex"] == "location"
     assert columns["name:editor"]["bibtex"] == "editor"
     assert columns["name:author"]["ris"] == "AU"
+
+
+def test_every_rule_has_an_example_that_reaches_its_outputs() -> None:
+    """The table is made from examples: each rule has one, and each example is read
+    by its rule (it changes some output, or the rule is administrative)."""
+    assert set(EXAMPLES) == {rule.label for rule in RULES}
+    for rule in RULES:
+        outputs = rule_outputs(rule)
+        if rule.apply is not ignored and not rule.targets.startswith("source_record"):
+            assert any(outputs.values()), rule.label
+
+
+def test_rows_say_what_the_writers_write() -> None:
+    by_label = {rule.label: rule_outputs(rule) for rule in RULES}
+    assert by_label["035.."]["biblatex"] == ["eprint", "eprinttype"]  # the arXiv 035 only
+    assert by_label["909CO"]["biblatex"] == []
+    assert by_label["701.."]["csl"] == ["contributor"]
+    assert by_label["110..|710.."]["csl"] == ["author", "contributor", "custom", "editor"]

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marcconv.crosswalk import to_reference
-from marcconv.errors import Diagnostic, RecordError
+from marcconv.errors import Diagnostic, NotBibliographic, RecordError
 from marcconv.readers.alephseq import read_alephseq
 from marcconv.readers.base import SourceRecord, record_from
 from marcconv.readers.iso2709 import read_iso2709
@@ -185,13 +185,17 @@ DERIVATION_FAULTS = {
     " ('Elsevier Science & Technology'), which marcconv repairs",
     ("openlibrary", "000000074"): "the converter that made them trusted a directory whose"
     " offsets are wrong; marcconv recovers the fields from the terminators",
+    ("openlibrary", "000000076"): "the converter that made them kept the continuations of"
+    " the wrapped 520s (fields ending in '++') as empty fields; marcconv joins them",
 }
 
 
 def _csl(record: SourceRecord) -> str | None:
+    """The CSL item of a bibliographic record (an authority record's fields mean other
+    things, and the text MARC files reorder their subfields)."""
     try:
-        item = to_csl(to_reference(record, all_records=True))
-    except RecordError:
+        item = to_csl(to_reference(record))
+    except (RecordError, NotBibliographic):
         return None
     item.pop("id", None)
     return json.dumps(item, sort_keys=True, ensure_ascii=False)

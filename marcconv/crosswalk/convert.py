@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pymarc
 
 from marcconv.crosswalk.rules import Draft, rule_for
 from marcconv.crosswalk.types import detect_type, not_bibliographic
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError, Severity
-from marcconv.model import Reference
-from marcconv.readers.base import SourceRecord
+from marcconv.model import Name, Reference
+from marcconv.readers.base import SourceField, SourceRecord
 
 # where the date of publication comes from, best first
 DATE_SOURCES: tuple[str, ...] = ("260", "264", "502", "773", "269", "909C0", "008")
@@ -32,11 +34,54 @@ def to_reference(source: SourceRecord, *, all_records: bool = False) -> Referenc
         rule = rule_for(fld)
         if rule is not None:
             rule.apply(fld, draft)
+            if rule.single:
+                _report_repeats(fld, rule.single, draft)
     for line, message in draft.warnings:
         source.diagnostics.append(
             Diagnostic(Severity.WARNING, message, source.source, line, source.record_id)
         )
     return _settle(draft, record)
+
+
+def _report_repeats(fld: pymarc.Field, codes: str, draft: Draft) -> None:
+    """A warning for each subfield the rule reads once that the field repeats."""
+    pairs = fld.select(frozenset(codes)) if isinstance(fld, SourceField) else fld.subfields
+    found = [code for code, value in pairs if code in codes and value.strip()]
+    if len(found) == len(set(found)):
+        return
+    for code in sorted({c for c in found if found.count(c) > 1}):
+        draft.warnings.append(
+            (
+                getattr(fld, "line", None) or None,
+                f"field {fld.tag}: ${code} appears {found.count(code)} times; only the first"
+                " is read",
+            )
+        )
+
+
+def _contributing(bodies: list[Name], names: list[Name]) -> list[Name]:
+    """The bodies with no role of their own that contribute beside the named people:
+    not those that are the people's affiliation (Zaguan's 7102_ "Universidad de
+    Zaragoza. Dpto. Medicina ..." beside authors from "Universidad de Zaragoza")."""
+    workplaces = {a.casefold() for name in names for a in name.affiliations}
+    return [
+        body
+        for body in bodies
+        if not any((body.literal or "").casefold().startswith(w) for w in workplaces if w)
+    ]
+
+
+def _once_per_role(names: list[Name]) -> list[Name]:
+    """Each name once in each role: a person named in 100 and again in 700 (or twice
+    in 700) is one author; the first occurrence, with what it knows, stays."""
+    seen: set[tuple[str, str | None, str | None, str | None]] = set()
+    kept = []
+    for name in names:
+        key = (name.role, name.family, name.given, name.literal)
+        if key not in seen:
+            seen.add(key)
+            kept.append(name)
+    return kept
 
 
 def _settle(draft: Draft, record: pymarc.Record) -> Reference:
@@ -49,12 +94,27 @@ def _settle(draft: Draft, record: pymarc.Record) -> Reference:
     if ref.title is None and ref.variant_titles:
         ref.title = ref.variant_titles.pop(0)
     if ref.title is None:
-        ref.title = draft.uniform_titles.get("240") or draft.uniform_titles.get("130")
+        uniform = draft.uniform_titles
+        ref.title = uniform.get("240") or uniform.get("130") or uniform.get("740")
+    for vernacular in draft.vernacular_titles:
+        if ref.title is None:
+            ref.title = vernacular
+        elif vernacular not in ref.title:
+            ref.title = f"{ref.title} = {vernacular}"
+    ref.variant_titles.extend(t for t in draft.related_titles if t not in ref.variant_titles)
     if ref.title is not None:
         same = ref.title.casefold()
         ref.variant_titles = [t for t in ref.variant_titles if t.casefold() != same]
-    if not ref.names and draft.bodies:
+    uniform_title = draft.uniform_titles.get("240") or draft.uniform_titles.get("130")
+    if uniform_title and uniform_title != ref.title:
+        ref.uniform_title = uniform_title
+    if ref.names:
+        ref.names.extend(
+            replace(body, role="contributor") for body in _contributing(draft.bodies, ref.names)
+        )
+    else:
         ref.names.extend(draft.bodies)
+    ref.names = _once_per_role(ref.names)
     # 037 holds report numbers in Invenio records (980 names their collection), and
     # stock numbers in library catalogues (MARC 21: source of acquisition)
     if record.get("980") is not None:
@@ -76,4 +136,7 @@ def _settle(draft: Draft, record: pymarc.Record) -> Reference:
             ref.number = arxiv[0]
     if ref.source_record:
         ref.id = ref.source_record
+        if draft.control_agency == "OCoLC":  # OCLC's 001: "ocm12345678", "on1183349983"
+            number = ref.source_record.removeprefix("ocm").removeprefix("ocn")
+            ref.add_identifier("system", f"(OCoLC){number.removeprefix('on')}")
     return ref

@@ -31,6 +31,7 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 046 / 008-style 20250314
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ ./](\d{1,2})[ ./](\d{4})$")  # Invenio "14 06 2000"
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 _RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-–/]\s*(\d{4}|\d{2})(?!\d)")
+_BETWEEN = re.compile(r"between\s+(\d{4})\s+(?:and|-)\s+(\d{4})", re.IGNORECASE)
 _APPROXIMATE = re.compile(r"\?|\bca\.|\bcirca\b|\bapprox", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -51,6 +52,9 @@ def parse_date(text: str) -> Date | None:
     if iso and 1 <= int(iso[2]) <= 12:
         day = int(iso[3]) if iso[3] else None
         return _checked(raw, int(iso[1]), int(iso[2]), day, approximate)
+    between = _BETWEEN.search(raw)
+    if between and int(between[2]) > int(between[1]):  # "[between 1900 and 1909]"
+        return Date(raw, year=int(between[1]), end_year=int(between[2]), approximate=True)
     span = _RANGE.search(raw)
     if span:
         start, end = int(span[1]), span[2]

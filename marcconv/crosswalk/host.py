@@ -42,6 +42,31 @@ class Enumeration:
     date: Date | None = None
 
 
+# a sequence of page counts and its unit: "xii, 320, 11 p.", "247 pages", "iv, 291 leaves"
+_PAGE_SEQUENCE = re.compile(
+    r"((?:(?:\[?\d+\]?|[ivxlcdm]+)\s*,\s*)*\[?\d+\]?)\s*"
+    r"(?:p\b|pp\b|pages?\b|páginas|pág|s\.|S\.|leaves|leaf|f\.|ff\.|Bl\.|Seiten)",
+    re.IGNORECASE,
+)
+# the plates, counted apart: "11 leaves of plates", "[4] p. of plates"
+_PLATES = re.compile(r"\[?\d+\]?\s*(?:p\.|pages?|leaves|leaf)?\s*of\s+plates", re.IGNORECASE)
+
+
+def page_count(extent: str) -> str | None:
+    """The pages of a 300 $a extent: the main (largest) numbered sequence of the
+    first statement of pages, never the plates; a bare number (INSPIRE) is pages.
+    "xii, 320, 11 p." → 320, "247, 16 pages" → 247, "2 v." → None."""
+    text = extent.strip(" :;,+")
+    if text.rstrip(".").isdigit():
+        return text.rstrip(".")
+    text = _PLATES.sub("", text)
+    match = _PAGE_SEQUENCE.search(text)
+    if match is None:
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", match[1])]
+    return str(max(numbers)) if numbers else None
+
+
 def normalise_pages(text: str) -> str:
     """ "97 - 111", "97–111", "97--111" → "97-111" (the CSL form)."""
     match = _RANGE.match(text)

@@ -20,6 +20,13 @@ def _table() -> dict[str, str]:
 
 
 @cache
+def _two_letter() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+@cache
 def _names() -> dict[str, str]:
     """English language names ("portuguese") → BCP 47, for records that spell
     the language out in 041 (INSPIRE: "Portuguese")."""
@@ -35,6 +42,8 @@ def to_bcp47(code: str) -> str | None:
     """ "eng" → "en", "spa" → "es", "fre" → "fr", "Portuguese" → "pt"; "und", "zxx"
     and blanks → None."""
     key = code.strip().strip(".").lower()
+    if len(key) == 2 and key.isalpha():  # ISO 639-1, as some records write it ("pl")
+        return key if key in _two_letter() else None
     if len(key) == 3 and key.isalpha():
         return None if key in {"und", "zxx", "mul", "mis"} else _table().get(key)
     if len(key) > 3 and key.replace(" ", "").isalpha():

@@ -83,9 +83,7 @@ def personal_name(
     Berrón" → particle "del"); a heading in direct order (first indicator 0,
     "Plato") or without a comma is kept whole.
     """
-    if "[from old catalog]" in heading:  # a Library of Congress transcription note
-        heading = heading.replace("[from old catalog]", "").strip()
-    text = strip_isbd(heading)
+    text = strip_isbd(without_notes(heading))
     if text[-1:].isdigit() or text[-1:] in ("-", "?", "."):  # "Smith, John, 1900-1990"
         text = _LIFE_DATES.sub("", text)
     text = text.rstrip(",")
@@ -129,9 +127,19 @@ def personal_name(
     )
 
 
+#: a cataloguer's note in a heading: the Library of Congress's "[from old catalog]"
+_HEADING_NOTE = re.compile(r"\s*\[?from old catalog\]?", re.IGNORECASE)
+
+
+def without_notes(heading: str) -> str:
+    """A heading without the notes cataloguers added to it ("[from old catalog]")."""
+    return _HEADING_NOTE.sub("", heading).strip() if "old catalog" in heading else heading
+
+
 def corporate_name(parts: list[str], role: str = "author") -> Name:
     """A body ("Universidad de Zaragoza. Dpto. ...") or collaboration, whole, as a literal."""
-    text = ". ".join(strip_isbd(p) for p in parts if strip_isbd(p))
+    cleaned = [strip_isbd(without_notes(p)) for p in parts]
+    text = ". ".join(p for p in cleaned if p)
     return Name(literal=text, role=role)
 
 

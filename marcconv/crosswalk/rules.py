@@ -21,7 +21,7 @@ from stdnum import issn as stdnum_issn
 
 from marcconv.crosswalk import language
 from marcconv.crosswalk.dates import parse_date, year_from_008
-from marcconv.crosswalk.host import normalise_pages, parse_enumeration
+from marcconv.crosswalk.host import normalise_pages, page_count, parse_enumeration
 from marcconv.crosswalk.names import (
     NAMES_COLLABORATION,
     collaboration_names,
@@ -30,7 +30,16 @@ from marcconv.crosswalk.names import (
     personal_name,
     role_of,
 )
-from marcconv.crosswalk.text import clean, collapse_spaces, is_all_caps, strip_isbd, title_case
+from marcconv.crosswalk.text import (
+    clean,
+    collapse_spaces,
+    is_all_caps,
+    join_statements,
+    strip_isbd,
+    title_case,
+    unpaired_brackets,
+)
+from marcconv.crosswalk.types import EU_REPO_PREFIX
 from marcconv.model import Date, Name, Reference
 from marcconv.readers.base import SourceField
 
@@ -41,12 +50,17 @@ class Draft:
 
     ref: Reference
     dates: dict[str, Date] = field(default_factory=dict)  # by source: "260", "773", "008"
-    bodies: list[Name] = field(default_factory=list)  # 710 with no role of their own
+    # names with no role of their own (710, 720): the authors when the record names
+    # no one else, else contributors
+    bodies: list[Name] = field(default_factory=list)
+    related_titles: list[str] = field(default_factory=list)  # 740
+    control_agency: str | None = None  # 003: whose control number the 001 is
     report_numbers: list[str] = field(default_factory=list)  # 088
     numbers_037: list[str] = field(default_factory=list)  # see convert._settle
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
-    uniform_titles: dict[str, str] = field(default_factory=dict)  # by tag: 240, 130
+    uniform_titles: dict[str, str] = field(default_factory=dict)  # by tag: 240, 130, 740
+    vernacular_titles: list[str] = field(default_factory=list)  # 880 $6 245
     main_entries: int = 0  # names from 1XX, which come before every 7XX name
     event_from_main: bool = False  # the event title came from a 111
 
@@ -71,18 +85,27 @@ class Rule:
     label: str  # regex over TAG + IND1 + IND2, "_" for a blank indicator
     targets: str  # the model fields it feeds (for the documentation)
     apply: Apply
+    # the subfields it reads once (the first): a repeat of one is reported, never
+    # dropped in silence (every other subfield it reads, it reads every time)
+    single: str = ""
 
 
 def text_of(value: str) -> str:
-    """A subfield value as the model holds text: Unicode NFC, spaces collapsed.
+    """A subfield value as the model holds text: Unicode NFC, spaces collapsed, and
+    without the half of a cataloguer's brackets that another subfield holds.
 
     Every rule reads subfields through this (by :func:`first`, :func:`every`,
     :func:`by_code`), so MARC-8 conversions with separate combining marks come
-    out composed.
+    out composed, and ``260 $a[San Francisco?, $c1883]`` (brackets that span
+    subfields: information the cataloguer supplied) gives "San Francisco?" and
+    "1883".
     """
     if not value.isascii() and not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
-    return collapse_spaces(value)
+    text = collapse_spaces(value)
+    if "[" in text or "]" in text:
+        text = unpaired_brackets(text)
+    return text
 
 
 def every(fld: pymarc.Field, codes: str) -> list[str]:
@@ -129,6 +152,32 @@ def record_id(fld: pymarc.Field, draft: Draft) -> None:
     """001: the record's control number."""
     if fld.data and fld.data.strip():
         draft.ref.source_record = fld.data.strip()
+
+
+def control_agency(fld: pymarc.Field, draft: Draft) -> None:
+    """003: the agency whose control number the 001 is ("OCoLC": the 001 is the
+    record's OCLC number, an identifier of the work's record worth keeping)."""
+    if fld.data and fld.data.strip():
+        draft.control_agency = fld.data.strip()
+
+
+def lccn(fld: pymarc.Field, draft: Draft) -> None:
+    """010 $a: the Library of Congress Control Number, in its normalized form."""
+    for value in every(fld, "a"):
+        if number := normalized_lccn(value):
+            draft.ref.add_identifier("lccn", number)
+
+
+def normalized_lccn(value: str) -> str | None:
+    """The Library of Congress's normalization of an LCCN: no blanks (nor the stray
+    marks a conversion leaves), nothing after a slash, and the part after a hyphen
+    zero-padded to six digits ("sc 83-3257" → "sc83003257", "  75002321 " →
+    "75002321"); None for what is not one."""
+    text = re.sub(r"[^0-9a-z/-]", "", value.lower()).split("/")[0]  # blanks, stray marks
+    prefix, hyphen, serial = text.partition("-")
+    if hyphen and serial.isdigit() and len(serial) <= 6:
+        text = prefix + serial.zfill(6)
+    return text if re.fullmatch(r"[a-z]{0,3}\d{6,10}", text) else None  # as given if short
 
 
 def fixed_length_data(fld: pymarc.Field, draft: Draft) -> None:
@@ -216,9 +265,7 @@ def other_identifier(fld: pymarc.Field, draft: Draft) -> None:
     if scheme is None and source:
         scheme = source  # a local scheme, such as Zaguan's "sideral"
     if scheme == "doi":
-        doi = bare_doi(value)
-        if doi and draft.ref.doi is None:
-            draft.ref.doi = doi
+        _add_doi(draft, bare_doi(value))
         return
     if scheme == "arxiv":
         value = arxiv_id(value) or value
@@ -277,12 +324,15 @@ def report_number(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def language_code(fld: pymarc.Field, draft: Draft) -> None:
-    """041 $a: language of the text, ISO 639-2 → BCP 47 ("eng" → "en")."""
+    """041 $a: language of the text, ISO 639-2 → BCP 47 ("eng" → "en"); also the
+    forms records hold beside the standard: a two-letter code ("pl"), a name
+    ("Portuguese"), several in one value ("Russian / English": the first)."""
     for value in every(fld, "a"):
-        code = language.to_bcp47(value)
-        if code:
-            draft.ref.language = code
-            return
+        for part in re.split(r"\s*[/,;]\s*|\s+and\s+", value):
+            code = language.to_bcp47(part)
+            if code:
+                draft.ref.language = code
+                return
 
 
 # ----------------------------------------------------------------- names
@@ -294,6 +344,32 @@ def person(fld: pymarc.Field, draft: Draft) -> None:
     add_person(fld, draft, "author")
 
 
+def analytical(fld: pymarc.Field) -> bool:
+    """A 7XX name/title entry with second indicator 2 (MARC 21: analytical entry):
+    the item contains that work, so its author is one of the item's."""
+    indicators = fld.indicators
+    return indicators is not None and indicators[1] == "2"
+
+
+def uncontrolled_name(fld: pymarc.Field, draft: Draft) -> None:
+    """720 (name, uncontrolled): a person (first indicator 1) or another name, in the
+    role its relator ($e, $4) gives; one with no role we map is one of the record's
+    names with no role of its own."""
+    heading = first(fld, "a")
+    if not heading:
+        return
+    role = role_of(every(fld, "e"), every(fld, "4"), "")
+    ind1 = (fld.indicators or (" ", " "))[0]
+    if ind1 == "1":
+        name = personal_name(heading, role=role or "author")
+    else:
+        name = corporate_name([heading], role or "author")
+    if role:
+        draft.add_name(fld.tag, name)
+    else:
+        draft.bodies.append(name)
+
+
 def supervisor(fld: pymarc.Field, draft: Draft) -> None:
     """701 (INSPIRE, Invenio): a thesis supervisor, a contributor unless a relator
     says otherwise (CSL has no thesis-advisor variable; Zotero's is contributor)."""
@@ -301,6 +377,14 @@ def supervisor(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
+    """A person of a 100/700/701.  Every $a is a name (MARC 21 makes $a not
+    repeatable, but INSPIRE records hold "$aGumplinger, P.$aHadley, D.R.");
+    a 700 with a title ($t) names a related work, not a creator: it is kept as
+    an annotation ("Related work: Congreve, William. Love for love")."""
+    if fld.tag.startswith("7") and first(fld, "t"):
+        related_work(fld, draft)
+        if not analytical(fld):
+            return
     sub = by_code(fld, PERSON_CODES)
     headings = sub.get("a")
     if not headings:
@@ -308,17 +392,28 @@ def add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
     ind1 = (fld.indicators or (" ", " "))[0]
     role = role_of(sub.get("e", []), sub.get("4", []), default_role)
     orcid = orcid_of(sub.get("0", []) + sub.get("j", []) + sub.get("k", []))
-    draft.add_name(
-        fld.tag,
-        personal_name(
-            headings[0],
-            direct_order=ind1 == "0",
-            titles=sub.get("c", []),
-            role=role,
-            orcid=orcid,
-            affiliations=tuple(sub.get("u", ())),
-        ),
-    )
+    for position, heading in enumerate(headings):
+        draft.add_name(
+            fld.tag,
+            personal_name(
+                heading,
+                direct_order=ind1 == "0",
+                titles=sub.get("c", []) if position == 0 else [],
+                role=role,
+                orcid=orcid if position == 0 else None,
+                affiliations=tuple(sub.get("u", ())) if position == 0 else (),
+            ),
+        )
+
+
+def related_work(fld: pymarc.Field, draft: Draft) -> None:
+    """A name/title added entry (7XX with $t): a work related to this one (analytics,
+    a text it contains), kept as an annotation."""
+    heading = " ".join(strip_isbd(v) for v in every(fld, "abcdqgn") if strip_isbd(v))
+    work = " ".join(strip_isbd(v) for v in every(fld, "tnplfkm") if strip_isbd(v))
+    text = ". ".join(part for part in (heading, work) if part)
+    if text and f"Related work: {text}" not in draft.ref.annote:
+        draft.ref.annote.append(f"Related work: {text}")
 
 
 def body(fld: pymarc.Field, draft: Draft) -> None:
@@ -330,6 +425,10 @@ def body(fld: pymarc.Field, draft: Draft) -> None:
     7102_ department of the university) is kept as an author only when the record
     names no person.
     """
+    if fld.tag.startswith("7") and first(fld, "t"):
+        related_work(fld, draft)  # a body's work: "Catholic Church. Pope. Syllabus errorum"
+        if not analytical(fld):
+            return
     parts = every(fld, "a") + every(fld, "b")
     named = every(fld, "g")
     if not named and parts and NAMES_COLLABORATION.search(parts[-1]):
@@ -366,15 +465,17 @@ def meeting(fld: pymarc.Field, draft: Draft) -> None:
 # ----------------------------------------------------------------- titles and edition
 def title_text(fld: pymarc.Field) -> tuple[str, str | None] | None:
     """(title, short title) of a 245, 246 or 880: $a $b $n $p, ISBD punctuation
-    and brackets removed; the short title is $a when there is a subtitle.
+    and brackets removed; the short title is $a when there is a subtitle.  A
+    repeated $a (titles of works without a collective title, a parallel series
+    title) is joined as :func:`join_statements` does.
 
     An archival record may have no $a but a $k (form: "Scrapbooks of mounted
     views ..."), which is then its title.
     """
-    main = first(fld, "a") or first(fld, "k")
+    main = join_statements(every(fld, "a")) or clean(first(fld, "k") or "")
     if not main:
         return None
-    text = short = clean(main)
+    text = short = main
     subtitle = first(fld, "b")
     if subtitle:
         text = f"{text}: {clean(subtitle)}"
@@ -395,6 +496,16 @@ def title(fld: pymarc.Field, draft: Draft) -> None:
         draft.ref.title, short = found
         if short:
             draft.ref.title_short = short
+
+
+def related_title(fld: pymarc.Field, draft: Draft) -> None:
+    """740 $a $n $p: an uncontrolled related or analytical title, kept with the
+    variant titles; the title only when the record gives no other."""
+    found = title_text(fld)
+    if found:
+        draft.uniform_titles.setdefault("740", found[0])
+        if found[0] not in draft.related_titles:
+            draft.related_titles.append(found[0])
 
 
 def variant_title(fld: pymarc.Field, draft: Draft) -> None:
@@ -419,12 +530,22 @@ def uniform_title(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def alternate_script(fld: pymarc.Field, draft: Draft) -> None:
-    """880 linked to the 245 ($6 245-nn): the title in its original script."""
+    """880: a field in another script, whose $6 names the field it renders ("245-01").
+
+    The title in its original script is the same title, not the title of an
+    original work (CSL original-title, which APA prints as "Original work
+    published as"): it joins the title as a parallel title, as ISBD and the
+    catalogue display write it ("Aṣṭādhyāyī = अष्टाध्यायी").  A publication
+    statement (260/264) gives the place and publisher a record gives nowhere
+    else (an 880 with no field of its own: "260-00").
+    """
     link = first(fld, "6") or ""
-    if link.startswith("245") and not draft.ref.original_title:
+    if link.startswith("245"):
         found = title_text(fld)
-        if found:
-            draft.ref.original_title = found[0]
+        if found and found[0] not in draft.vernacular_titles:
+            draft.vernacular_titles.append(found[0])
+    elif link.startswith(("260", "264")):
+        imprint(fld, draft)
 
 
 def edition(fld: pymarc.Field, draft: Draft) -> None:
@@ -434,16 +555,23 @@ def edition(fld: pymarc.Field, draft: Draft) -> None:
         draft.ref.edition = clean(value)
 
 
+_NO_PLACE = re.compile(r"\[?s\.\s?l\.?\]?:?", re.IGNORECASE)  # sine loco
+_NO_NAME = re.compile(r"\[?s\.\s?n\.?\]?,?", re.IGNORECASE)  # sine nomine
+
+
 def imprint(fld: pymarc.Field, draft: Draft) -> None:
-    """260, or 264 with second indicator 1 (publication): place, publisher, date.
-    A year alone in $a (CDS: "260 $a2017") is the date, not a place."""
-    place, publisher, date = first(fld, "a"), first(fld, "b"), first(fld, "c")
-    if place and not date and re.fullmatch(r"\[?\d{4}\]?\.?", place):
-        place, date = None, place
-    if place and not re.fullmatch(r"\[?s\.\s?l\.?\]?:?", place.strip(" :;"), re.I):
-        draft.ref.publisher_place = draft.ref.publisher_place or clean(place)
-    if publisher and not re.fullmatch(r"\[?s\.\s?n\.?\]?,?", publisher.strip(" :;,"), re.I):
-        draft.ref.publisher = draft.ref.publisher or clean(publisher)
+    """260, or 264 with second indicator 1 (publication): places, publishers, date.
+    $a and $b are repeatable: every place and every publisher, joined by "; "
+    ("New York; London").  A year alone in $a (CDS: "260 $a2017") is the date."""
+    places, publishers, date = every(fld, "a"), every(fld, "b"), first(fld, "c")
+    if len(places) == 1 and not date and re.fullmatch(r"\[?\d{4}\]?\.?", places[0]):
+        places, date = [], places[0]
+    places = [clean(p) for p in places if not _NO_PLACE.fullmatch(p.strip(" :;"))]
+    publishers = [clean(p) for p in publishers if not _NO_NAME.fullmatch(p.strip(" :;,"))]
+    if places and not draft.ref.publisher_place:
+        draft.ref.publisher_place = "; ".join(p for p in places if p)
+    if publishers and not draft.ref.publisher:
+        draft.ref.publisher = "; ".join(p for p in publishers if p)
     if date:
         draft.date(fld.tag, parse_date(date))
 
@@ -457,13 +585,14 @@ def preprint_date(fld: pymarc.Field, draft: Draft) -> None:
 
 
 def extent(fld: pymarc.Field, draft: Draft) -> None:
-    """300 $a: "xii, 345 p." → number of pages 345."""
-    value = first(fld, "a")
-    if not value:
-        return
-    match = re.search(r"(\d+)\s*(?:p\b|pp\b|pages|páginas|pág|s\.|S\.|leaves)", value)
-    if match:
-        draft.ref.number_of_pages = match[1]
+    """300 $a: the number of pages, from the first extent that counts pages (see
+    :func:`~marcconv.crosswalk.host.page_count`: "xii, 345 p." → 345, "320, 11 p."
+    → 320, never plates; INSPIRE's bare "10" is 10 pages)."""
+    for value in every(fld, "a"):
+        count = page_count(value)
+        if count:
+            draft.ref.number_of_pages = count
+            return
 
 
 def series(fld: pymarc.Field, draft: Draft) -> None:
@@ -532,10 +661,27 @@ def degree_genre(degree: str) -> str:
 
 
 def abstract(fld: pymarc.Field, draft: Draft) -> None:
-    """520 $a: summary (the first one; INSPIRE repeats it per source)."""
-    value = first(fld, "a")
-    if value and draft.ref.abstract is None:
+    """520 $a: summary, every $a.  The first 520 is the abstract; a later one with a
+    source ($9: INSPIRE gives the arXiv and the publisher's version of the same
+    abstract) is left out, a later one without is another part of the summary (a
+    library's scope note), kept as an annotation."""
+    value = " ".join(every(fld, "a"))
+    if not value:
+        return
+    if draft.ref.abstract is None:
         draft.ref.abstract = value
+    elif not first(fld, "9") and value not in draft.ref.annote:
+        draft.ref.annote.append(value)
+
+
+def other_note(fld: pymarc.Field, draft: Draft) -> None:
+    """The other notes about the work (bibliography, contents, language,
+    reproduction, source of the description ...: WORK_NOTES): facts about the item
+    that citations do not print, kept as annotations, each the text of its
+    subfields."""
+    value = " ".join(t for code, v in fld.subfields if code.isalpha() and (t := text_of(v)))
+    if value and value not in draft.ref.annote:
+        draft.ref.annote.append(value)
 
 
 def licence(fld: pymarc.Field, draft: Draft) -> None:
@@ -545,18 +691,42 @@ def licence(fld: pymarc.Field, draft: Draft) -> None:
         draft.ref.license = value
 
 
-SUBJECT_CODES = frozenset("avxyz")  # heading and subdivisions (MARC 21, 6XX)
+#: the subfields of a 6XX heading, by tag (MARC 21): a person's name with its
+#: numeration, titles, dates and fuller form; a body's subordinate units; a meeting's
+#: number, date and place; a uniform title's parts
+SUBJECT_HEADINGS: dict[str, frozenset[str]] = {
+    "600": frozenset("abcdq"), "610": frozenset("ab"), "611": frozenset("acdn"),
+    "630": frozenset("anp"), "650": frozenset("a"), "651": frozenset("a"),
+    "655": frozenset("a"), "689": frozenset("a"),
+}  # fmt: skip
+SUBDIVISIONS = frozenset("vxyz")  # form, general, period, place
 
 
 def subject(fld: pymarc.Field, draft: Draft) -> None:
-    """600-651 $a with its subdivisions ($v form, $x general, $y period, $z place)
-    in the order of the record, and 653 uncontrolled keywords."""
+    """600-651: the heading (with its parts: "United States. Congress. House") and its
+    subdivisions ($v form, $x general, $y period, $z place), in record order, as
+    "Heading -- Subdivision"; 655 genre/form terms ("Konferenzschrift -- 2015 --
+    Basel") and 689 (the subject chains of German catalogues) likewise; 653
+    uncontrolled keywords, each $a one."""
     if fld.tag == "653":
         values = [strip_isbd(text) for code, value in fld.subfields if code == "a"
                   if (text := text_of(value))]  # fmt: skip
+    elif fld.tag == "655" and (first(fld, "a") or "").startswith(EU_REPO_PREFIX):
+        return  # an OpenAIRE type term: the kind of work (crosswalk/types.py)
     else:
-        parts = [strip_isbd(text) for code, value in fld.subfields if code in SUBJECT_CODES
-                 if (text := text_of(value))]  # fmt: skip
+        heading_codes = SUBJECT_HEADINGS.get(fld.tag, frozenset("a"))
+        heading: list[str] = []
+        parts: list[str] = []
+        for code, value in fld.subfields:
+            text = text_of(value)
+            if not text:
+                continue
+            if code in heading_codes and not parts:
+                heading.append(text)
+            elif code in SUBDIVISIONS:
+                parts.append(strip_isbd(text))
+        if heading:
+            parts.insert(0, strip_isbd(" ".join(heading)))
         values = [" -- ".join(parts)] if parts else []
     for value in values:
         if value and value not in draft.ref.keyword:
@@ -616,9 +786,16 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
             letter, volume = section[1] or section[4], section[2] or section[3]
             ref.container_title_short = f"{ref.container_title_short} {letter}"
             ref.container_title = ref.container_title_short
+        if _YEAR_IN_VOLUME.fullmatch(volume) and _unspaced(ref.container_title_short) in (
+            _JOURNALS_WITH_YEAR_IN_VOLUME
+        ):
+            volume = volume[2:]  # INSPIRE's JHEP 1508 is volume 08 (of 2015), as it cites it
         ref.volume = ref.volume or volume
-        if number:  # $n is the issue only beside $v (INSPIRE); in MARC 21 it is a note
+    if number:  # INSPIRE's issue; in MARC 21 a note, kept as one when it is not a number
+        if len(number) <= 12 and any(c.isdigit() for c in number):
             ref.issue = ref.issue or number
+        else:
+            ref.annote.append(number)
     if pages:
         ref.page = ref.page or normalise_pages(pages)
     if year:
@@ -628,6 +805,16 @@ def host_item(fld: pymarc.Field, draft: Draft) -> None:
             _add_issn(draft, value, fld)
     for value in every(fld, "z"):  # the host's ISBN (a chapter's book, a paper's proceedings)
         _add_isbn(draft, value, fld)
+
+
+#: journals whose volume INSPIRE's records write with the year before it (JHEP 1508:
+#: 2015, volume 08; inspire-schemas, _JOURNALS_WITH_YEAR_ADDED_TO_VOLUME)
+_JOURNALS_WITH_YEAR_IN_VOLUME = frozenset({"JHEP", "JCAP"})
+_YEAR_IN_VOLUME = re.compile(r"\d{4}")
+
+
+def _unspaced(title: str | None) -> str:
+    return (title or "").replace(" ", "").upper()
 
 
 #: 856 $x and $y that mark a link to a picture of the record, not to the work
@@ -664,6 +851,17 @@ def cds_year(fld: pymarc.Field, draft: Draft) -> None:
         draft.date("909C0", parse_date(value))
 
 
+def _add_doi(draft: Draft, doi: str | None) -> None:
+    """The first DOI is the work's; others (a conference's, a repository's copy) are
+    kept among its identifiers."""
+    if not doi:
+        return
+    if draft.ref.doi is None:
+        draft.ref.doi = doi
+    elif doi.casefold() != draft.ref.doi.casefold():
+        draft.ref.add_identifier("doi", doi)
+
+
 def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
     """856 $u: URL (a doi.org URL gives the DOI).  Links to pictures (an icon, a
     thumbnail, the figures INSPIRE lists: $x/$y or the file name say so) are not the
@@ -679,6 +877,7 @@ def electronic_location(fld: pymarc.Field, draft: Draft) -> None:
             if doi and draft.ref.doi is None:
                 draft.ref.doi = doi
                 continue
+            _add_doi(draft, doi)  # another DOI; its link stays a URL
         if url not in draft.ref.url:
             draft.ref.url.append(url)
 
@@ -709,13 +908,29 @@ def ignored(fld: pymarc.Field, draft: Draft) -> None:
     """Read by type detection or administrative only; nothing to copy."""
 
 
+#: the 5XX notes about the work with no rule of their own (MARC 21): with, bibliography,
+#: contents, scale, creation credits, citation, participants, report type, data
+#: quality, numbering peculiarities, event, audience, geographic coverage, cited as,
+#: supplement, other formats, reproduction, original version, funding, system
+#: details, originals, biography, language, form, issuing body, entity information,
+#: index, finding aid, cumulative index, case file, linking entry, exhibitions,
+#: source of the description.  Notes about a library's copy (access restrictions,
+#: provenance, acquisition, actions) and local 59X notes (Invenio's internal ones)
+#: are not facts of the work and are left out.
+WORK_NOTES = (501, 503, 504, 505, 507, 508, 510, 511, 513, 514, 515, 516, 518, 521, 522, 524,
+              525, 526, 530, 533, 534, 536, 538, 544, 545, 546, 547, 550, 552, 555, 556, 565,
+              567, 580, 581, 585, 586, 588)  # fmt: skip
+OTHER_NOTES = "|".join(f"{tag}.." for tag in WORK_NOTES)
+
 RULES: tuple[Rule, ...] = (
     Rule("001..", "source_record", record_id),
+    Rule("003..", "identifiers[system] (with the 001: an OCLC number)", control_agency),
+    Rule("010..", "identifiers[lccn]", lccn),
     Rule("005..|LDR..|FMT..", "(administrative)", ignored),
     Rule("008..", "issued (fall-back), language (fall-back)", fixed_length_data),
     Rule("020..", "ISBN", isbn),
     Rule("022..", "ISSN", issn),
-    Rule("024..", "DOI, identifiers[handle|urn|arxiv|...]", other_identifier),
+    Rule("024..", "DOI, identifiers[handle|urn|arxiv|...]", other_identifier, single="a2"),
     Rule("035..", "identifiers[system|texkey|arxiv]", system_number),
     Rule("050..|090..|082..", "call-number", call_number),
     Rule(
@@ -724,30 +939,49 @@ RULES: tuple[Rule, ...] = (
         report_number,
     ),
     Rule("041..", "language", language_code),
-    Rule("100..|700..", "author, editor, translator, ... (by relator)", person),
+    Rule("100..|700..", "author, editor, translator, ... (by relator), annote", person),
     Rule("701..", "contributor (thesis supervisor)", supervisor),
-    Rule("110..|710..", "author (bodies), collaborations ($g, or a heading naming one)", body),
-    Rule("111..|711..", "event-title", meeting),
-    Rule("245..", "title, title-short", title),
-    Rule("130..|240..", "title (when 245 and 246 give none)", uniform_title),
-    Rule("246..", "variant-titles, title (when there is no 245)", variant_title),
-    Rule("880..", "original-title (880 $6 245-nn)", alternate_script),
-    Rule("250..", "edition", edition),
-    Rule("260..|264.1", "publisher-place, publisher, issued", imprint),
-    Rule("269..", "issued (when no publication dates the work)", preprint_date),
+    Rule(
+        "110..|710..",
+        "author, contributor (bodies), collaborations ($g, or a heading naming one), annote",
+        body,
+    ),
+    Rule("720..", "author, contributor (uncontrolled names)", uncontrolled_name),
+    Rule("730..", "annote (a related work)", related_work),
+    Rule("111..|711..", "event-title", meeting, single="a"),
+    Rule("245..", "title, title-short", title, single="b"),
+    Rule("130..|240..", "title (when 245 and 246 give none)", uniform_title, single="b"),
+    Rule("246..", "variant-titles, title (when there is no 245)", variant_title, single="b"),
+    Rule(
+        "740..", "variant-titles, title (when no other field gives one)", related_title, single="b"
+    ),
+    Rule(
+        "880..",
+        "title (245 in its original script, as a parallel title), publisher, place (260/264)",
+        alternate_script,
+    ),
+    Rule("250..", "edition", edition, single="a"),
+    Rule("260..|264.1", "publisher-place, publisher, issued", imprint, single="c"),
+    Rule("269..", "issued (when no publication dates the work)", preprint_date, single="c"),
     Rule("300..", "number-of-pages", extent),
-    Rule("440..|490..|830..", "collection-title, collection-number", series),
+    Rule("440..|490..|830..", "collection-title, collection-number", series, single="bv"),
     Rule("500..", "note, annote (arXiv comments)", general_note),
-    Rule("502..", "genre, publisher (institution), issued", thesis),
-    Rule("520..", "abstract", abstract),
-    Rule("540..", "license", licence),
-    Rule("600..|610..|611..|630..|650..|651..|653..", "keyword", subject),
-    Rule("655..|980..", "type (see crosswalk/types.py)", ignored),
-    Rule("773..", "container-title(-short), volume, issue, page, ISSN, ISBN, issued", host_item),
+    Rule("502..", "genre, publisher (institution), issued", thesis, single="abcd"),
+    Rule("520..", "abstract, annote (a later summary)", abstract),
+    Rule(OTHER_NOTES, "annote (bibliography, contents, reproduction ... notes)", other_note),
+    Rule("540..", "license", licence, single="au"),
+    Rule("600..|610..|611..|630..|650..|651..|653..|655..|689..", "keyword", subject),
+    Rule("980..", "type (see crosswalk/types.py)", ignored),
+    Rule(
+        "773..",
+        "container-title(-short), volume, issue, page, ISSN, ISBN, issued",
+        host_item,
+        single="tpvncy",
+    ),
     Rule("856..", "URL (not pictures), DOI", electronic_location),
-    Rule("909CO", "identifiers[oai], source", oai_identifier),
-    Rule("909C4", "as 773 (CDS's older host item)", older_host_item),
-    Rule("909C0", "issued (CDS year, when nothing else dates the work)", cds_year),
+    Rule("909CO", "identifiers[oai], source", oai_identifier, single="o"),
+    Rule("909C4", "as 773 (CDS's older host item)", older_host_item, single="tpvncy"),
+    Rule("909C0", "issued (CDS year, when nothing else dates the work)", cds_year, single="y"),
 )
 
 

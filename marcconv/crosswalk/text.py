@@ -71,6 +71,42 @@ _KNOWN_ABBREVIATIONS = frozenset(
 )
 
 
+def unpaired_brackets(text: str) -> str:
+    """Without a bracket whose partner is in another subfield: "[San Francisco?," →
+    "San Francisco?,", "1883]" → "1883".  Brackets mark what a cataloguer
+    supplied and may span subfields; a bracket with no partner that opens or closes
+    the value, or that nothing in the value could close ("(p. [181"), is such a half
+    (a pair within it, or an interval "[0,1)" in the text, stays)."""
+    opened: list[int] = []
+    unpaired = []
+    for position, char in enumerate(text):
+        if char == "[":
+            opened.append(position)
+        elif char == "]":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.append(position)
+    unpaired.extend(opened)
+    edges = {0, len(text) - 1}
+    core = text.rstrip(" .,:;/=")
+    edges.add(len(core) - 1)
+    drop = {
+        position for position in unpaired if position in edges or _closes_nothing(text, position)
+    }
+    if not drop:
+        return text
+    return "".join(c for i, c in enumerate(text) if i not in drop).strip()
+
+
+def _closes_nothing(text: str, position: int) -> bool:
+    """A "[" that nothing after it closes, or a "]" that nothing before it opens (an
+    interval's bracket has its parenthesis: "[0,1)", "(0,1]")."""
+    if text[position] == "[":
+        return not any(c in ")]" for c in text[position + 1 :])
+    return not any(c in "([" for c in text[:position])
+
+
 def strip_brackets(text: str) -> str:
     """Remove the brackets of text the cataloguer supplied: "[Madrid]" → "Madrid"."""
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
@@ -81,6 +117,26 @@ def strip_brackets(text: str) -> str:
 def clean(text: str) -> str:
     """The usual cleaning of a descriptive subfield: spaces, ISBD end, brackets."""
     return strip_brackets(strip_isbd(text))
+
+
+def join_statements(values: list[str]) -> str:
+    """Repeats of one subfield as one statement, each cleaned, joined by the ISBD
+    mark the previous one ends with: a parallel title after "=", else "; ".
+
+    ``["Hai tun hui ben hua yuan =", "Dolphinmedia picture book garden ;"]`` →
+    "Hai tun hui ben hua yuan = Dolphinmedia picture book garden"; the two works of
+    a recording without a collective title, ``["Cry baby", "Warm and soulful"]`` →
+    "Cry baby; Warm and soulful".
+    """
+    text = ""
+    after = ""
+    for value in values:
+        part = clean(value)
+        if not part:
+            continue
+        text = f"{text}{after}{part}" if text else part
+        after = " = " if value.rstrip().endswith("=") else "; "
+    return text
 
 
 def is_all_caps(text: str) -> bool:

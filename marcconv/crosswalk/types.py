@@ -45,7 +45,7 @@ EU_REPO_TYPES: dict[str, str] = {
 # INSPIRE gives a record several ("arXiv", "Published", "ConferencePaper"): the most
 # specific kind wins, in the order of COLLECTION_PRIORITY.
 COLLECTION_TYPES: dict[str, str] = {
-    "ARXIV": "article", "PUBLISHED": "article-journal", "REVIEW": "article-journal",
+    "ARXIV": "article", "PUBLISHED": "article-journal",
     "NOTE": "report", "ALEPHPAPER": "article-journal", "ISOLDEPAPER": "article-journal",
     "ALEPHTHESIS": "thesis", "ALEPHNOTE": "report", "ISOLDENOTE": "report",
     "ATLANTISTIMESNEWS": "article-newspaper", "ATLANTISTIMESSCIENCE": "article-newspaper",
@@ -120,11 +120,18 @@ COLLECTION_PRIORITY: tuple[str, ...] = (
 
 
 def collection_type(record: pymarc.Record) -> str | None:
-    kinds = {
-        COLLECTION_TYPES.get(value.strip().upper().replace(" ", ""))
-        for value in _subfields(record, "980", "a")
-    }
+    kinds = {_collection_kind(value) for value in _subfields(record, "980", "a")}
     return next((kind for kind in COLLECTION_PRIORITY if kind in kinds), None)
+
+
+def _collection_kind(value: str) -> str | None:
+    """The kind a collection names: "PUBLISHED"; a collection of notes
+    ("HERMES-INTERNAL-NOTE", an experiment's internal notes) holds reports."""
+    name = value.strip().upper().replace(" ", "")
+    kind = COLLECTION_TYPES.get(name)
+    if kind is None and re.search(r"(?:^|[-_])NOTES?$", name):
+        kind = "report"
+    return kind
 
 
 # 980 $a of Invenio collections that hold no bibliographic items: INSPIRE's authority

@@ -100,6 +100,54 @@ def _directory_consistent(data: bytes) -> bool:
     return True
 
 
+#: the mark some catalogues end a field with when they continue it in the next
+WRAP_MARK = b"++" + FIELD_END
+
+
+def _join_wrapped(data: bytes, out: SourceRecord) -> bytes:
+    """The record with its wrapped fields joined again.
+
+    Some catalogues split a long field into several with the same tag: each but
+    the last ends in "++", each after the first starts with two blank indicators
+    and goes on with the text, with no subfield code (Open Library's test record
+    ``wrapped_lines.mrc``; Open Library's parser joins them so).  Read as they
+    stand, the text after the split would be lost.  ``data`` has a consistent
+    directory.
+    """
+    base = int(data[12:17])
+    directory = data[LEADER_LENGTH : base - 1]
+    entries = [directory[i : i + 12] for i in range(0, len(directory), 12)]
+    bodies = [data[base + int(e[7:12]) : base + int(e[7:12]) + int(e[3:7])] for e in entries]
+    tags: list[bytes] = []
+    joined: list[bytes] = []
+    for entry, body in zip(entries, bodies, strict=True):
+        tag = entry[:3]
+        if (
+            joined
+            and tags[-1] == tag
+            and joined[-1].endswith(WRAP_MARK)
+            and SUBFIELD_START not in body[:3]
+        ):
+            joined[-1] = joined[-1][: -len(WRAP_MARK)] + body[2:]
+            continue
+        tags.append(tag)
+        joined.append(body)
+    if len(joined) == len(bodies):
+        return data
+    out.warn(
+        f'{len(bodies) - len(joined)} wrapped fields (ending in "++") joined to the field before'
+    )
+    start = 0
+    new_directory = b""
+    for tag, body in zip(tags, joined, strict=True):
+        new_directory += tag + b"%04d%05d" % (len(body), start)
+        start += len(body)
+    new_base = LEADER_LENGTH + len(new_directory) + 1
+    length = new_base + start + 1
+    leader = b"%05d" % length + data[5:12] + b"%05d" % new_base + data[17:LEADER_LENGTH]
+    return leader + new_directory + FIELD_END + b"".join(joined) + RECORD_END
+
+
 def _parse(data: bytes, utf8: bool, handling: str) -> pymarc.Record:
     return pymarc.Record(
         data=data,
@@ -195,6 +243,8 @@ def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord
     data += RECORD_END
     utf8 = leader[9:10] == "a"
     if _directory_consistent(data):
+        if WRAP_MARK in data:
+            data = _join_wrapped(data, out)
         try:
             fields = _decode_fields(data, out, utf8)
         except pymarc.exceptions.NoFieldsFound:

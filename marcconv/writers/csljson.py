@@ -92,6 +92,10 @@ def to_csl(ref: Reference) -> dict[str, Any]:
         item["URL"] = ref.url[0]
     # CSL 1.0.2 has no variable for a licence or for other identifiers: CSL "custom"
     custom: dict[str, Any] = {s: list(v) for s, v in sorted(ref.identifiers.items())}
+    if ref.variant_titles:
+        custom["variant-title"] = list(ref.variant_titles)
+    if ref.uniform_title:
+        custom["uniform-title"] = ref.uniform_title
     if ref.arxiv_class:
         custom["arxiv-class"] = ref.arxiv_class
     if ref.collaborations:
