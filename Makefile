@@ -4,7 +4,8 @@
 #   make fuzz   the hostile-input and fault campaign, and the fuzz test with more examples
 #   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
 #   make agreement  citations against citeproc-js for eight styles (bench/AGREEMENT.md)
-#   make docs   regenerate docs/mapping.md from the mapping tables
+#   make docs   regenerate docs/mapping.md and docs/fidelity.md
+#   make fidelity  the crosswalk against four other projects' expectations
 #   make golden regenerate the golden files (review the diff before committing)
 
 PYTHON    ?= python3
@@ -17,7 +18,8 @@ CONFORMANCE := ../shared/conformance
 
 FUZZ_EXAMPLES ?= 3000
 
-.PHONY: demo test lint fuzz bench agreement docs golden conformance-setup tex-tools clean
+.PHONY: demo test lint fuzz bench agreement docs fidelity fidelity-refs golden conformance-setup \
+	tex-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,9 +82,24 @@ bench: $(VENV)/.installed
 agreement: $(VENV)/.installed conformance-setup
 	$(BIN)/python bench/agreement.py
 
-docs: $(VENV)/.installed
+docs: $(VENV)/.installed-test
 	@mkdir -p docs
 	$(BIN)/marcconv mapping > docs/mapping.md
+	$(BIN)/python -m tests.fidelity --markdown > docs/fidelity.md
+
+# the crosswalk against Open Library's, Zotero's, INSPIRE's and CDS's expectations
+fidelity: $(VENV)/.installed-test
+	$(BIN)/python -m tests.fidelity
+
+# remake the INSPIRE and CDS references with their own rules (inspire-dojson,
+# cds-dojson, in a virtualenv of their own; needs ../shared/corpus)
+REFS_VENV := build/refs-venv
+fidelity-refs:
+	@test -d ../shared/corpus || { echo "needs ../shared/corpus"; exit 1; }
+	$(PYTHON) -m venv $(REFS_VENV)/inspire && $(REFS_VENV)/inspire/bin/pip install -q inspire-dojson lxml
+	$(PYTHON) -m venv $(REFS_VENV)/cds && $(REFS_VENV)/cds/bin/pip install -q cds-dojson importlib_metadata lxml
+	$(REFS_VENV)/inspire/bin/python tests/agreement_refs.py ../shared/corpus inspire
+	$(REFS_VENV)/cds/bin/python tests/agreement_refs.py ../shared/corpus cds
 
 golden: $(VENV)/.installed-test
 	$(BIN)/pytest -q tests/test_golden.py --accept
