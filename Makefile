@@ -19,7 +19,7 @@ CONFORMANCE := ../shared/conformance
 FUZZ_EXAMPLES ?= 3000
 
 .PHONY: demo test lint fuzz bench agreement docs fidelity fidelity-refs golden conformance-setup \
-	tex-tools clean
+	tex-tools pandoc-tool clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check marcconv tests bench
 	$(BIN)/mypy
 
-test: lint conformance-setup
+# pandoc, for tests/test_pandoc.py (from apt where this user may install; else skipped)
+pandoc-tool:
+	@command -v pandoc >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+	  { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq pandoc; } >/dev/null 2>&1 || \
+	    echo "pandoc could not be installed: tests/test_pandoc.py will skip"; }
+
+test: lint conformance-setup pandoc-tool
 	$(BIN)/pytest -q
 
 # latex, bibtex and biber, for the TeX runs of the campaign (Debian's packages)

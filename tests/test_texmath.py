@@ -149,3 +149,17 @@ def test_title_case_leaves_math_alone() -> None:
     writer.write(ref)
     writer.close()
     assert "γ Rays of pp Collisions" in out.getvalue()
+
+
+def test_csl_json_protects_title_math_from_case_changes() -> None:
+    from marcconv.model import Reference
+    from marcconv.writers.csljson import exchange_item, protected_math, to_csl
+
+    assert protected_math("The CKM angle $\\gamma$ at $5 TeV") == (
+        'The CKM angle <span class="nocase">$\\gamma$</span> at $5 TeV'  # a lone $ is text
+    )
+    ref = Reference(id="k", title="Angle $\\gamma$", abstract="With $\\gamma$.")
+    item = exchange_item(ref)
+    assert item["title"] == 'Angle <span class="nocase">$\\gamma$</span>'
+    assert item["abstract"] == "With $\\gamma$."  # no style changes an abstract's case
+    assert to_csl(ref)["title"] == "Angle $\\gamma$"  # the model's value, for the citeproc layer

@@ -7,6 +7,7 @@ from typing import Any
 
 from marcconv.model import NAME_ROLES, Date, Name, Reference
 from marcconv.writers.base import Writer
+from marcconv.writers.texmath import pieces
 
 # model attribute → CSL variable, in output order (after id, type, names and issued)
 STRING_VARIABLES: tuple[tuple[str, str], ...] = (
@@ -69,6 +70,33 @@ def csl_date(date: Date) -> dict[str, Any]:
     if date.approximate:
         out["circa"] = True
     return out
+
+
+#: the variables CSL styles change the case of (title case, sentence case ...)
+CASED_VARIABLES = ("title", "title-short", "original-title", "container-title",
+                   "container-title-short", "collection-title", "event-title")  # fmt: skip
+
+
+def protected_math(value: str) -> str:
+    """TeX math in a title kept as catalogued but out of reach of a style's case
+    changes, as CSL-JSON rich text says it (``<span class="nocase">``, which
+    citeproc-js, pandoc and Zotero honour): a title-casing style would otherwise
+    make ``$\\gamma$`` ``$\\Gamma$``, another letter."""
+    return "".join(
+        f'<span class="nocase">{piece.raw}</span>' if piece.math else piece.text
+        for piece in pieces(value)
+    )
+
+
+def exchange_item(ref: Reference) -> dict[str, Any]:
+    """The CSL-JSON item a file carries to other programs: :func:`to_csl` with the
+    math of its titles protected from case changes."""
+    item = to_csl(ref)
+    for variable in CASED_VARIABLES:
+        value = item.get(variable)
+        if value and ("$" in value or "\\(" in value):
+            item[variable] = protected_math(value)
+    return item
 
 
 def to_csl(ref: Reference) -> dict[str, Any]:
@@ -141,7 +169,7 @@ class CslJsonWriter(Writer):
     separator = ",\n  "
 
     def render(self, ref: Reference) -> str:
-        return pretty(to_csl(ref), "  ")
+        return pretty(exchange_item(ref), "  ")
 
     def close(self) -> None:
         self.out.write("[]\n" if self.count == 0 else "\n]\n")
@@ -154,4 +182,4 @@ class JsonLinesWriter(Writer):
     extension = ".jsonl"
 
     def render(self, ref: Reference) -> str:
-        return json.dumps(to_csl(ref), ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json.dumps(exchange_item(ref), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -80,6 +80,7 @@ class Piece:
     text: str
     math: bool = False
     source: str = ""  # a math span as catalogued
+    raw: str = ""  # ... with its delimiters: "$\\gamma$"
 
 
 def pieces(value: str) -> list[Piece]:
@@ -101,7 +102,7 @@ def pieces(value: str) -> list[Piece]:
             continue
         if start > text_start:
             out.append(Piece(value[text_start:start]))
-        out.append(Piece(safe, math=True, source=inner))
+        out.append(Piece(safe, math=True, source=inner, raw=value[start:end]))
         text_start = pos = end
     if text_start < len(value):
         out.append(Piece(value[text_start:]))
