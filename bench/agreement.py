@@ -45,8 +45,8 @@ def references() -> list:  # type: ignore[type-arg]
     from marcconv.crosswalk import to_reference
     from marcconv.errors import RecordError
     from marcconv.keys import KeyMaker
-    from marcconv.readers.base import SourceRecord
-    from marcconv.reading import read_records
+    from marcconv.marc.record import SourceRecord
+    from marcconv.sources import read_records
 
     keys = KeyMaker()
     refs = []

@@ -124,8 +124,8 @@ def pool() -> list[list[str]]:
     sys.path.insert(0, str(ROOT))
     from marcconv.crosswalk import to_reference
     from marcconv.errors import RecordError
-    from marcconv.readers.base import SourceRecord
-    from marcconv.reading import read_records
+    from marcconv.marc.record import SourceRecord
+    from marcconv.sources import read_records
 
     paths = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
     if not paths:
@@ -192,10 +192,10 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
             recid = f"{number:09d}"
             out.write("".join(recid + line for line in records[(number - 1) % len(records)]))
     import pymarc
-
-    from marcconv.readers.base import SourceRecord
-    from marcconv.reading import read_records
     from marcconv.writers.marc import MarcxmlWriter
+
+    from marcconv.marc.record import SourceRecord
+    from marcconv.sources import read_records
 
     with open(files["mrc"], "wb") as mrc, open(files["xml"], "w", encoding="utf-8") as xml:
         xml_writer = MarcxmlWriter(xml)  # replaces what XML cannot hold, as pymarc does not

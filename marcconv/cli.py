@@ -8,20 +8,22 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, NoReturn, TextIO
 
 import click
 
-from marcconv import __version__, parallel, registry
+from marcconv import __version__, engine, registry
+from marcconv.engine import Job, StrictStop, Tally
 from marcconv.errors import Diagnostic, MarcconvError, Severity
-from marcconv.inputs import STDIN, check_encoding, check_inputs, display_name
-from marcconv.keys import DEFAULT_PATTERN, KeyMaker
+from marcconv.keys import DEFAULT_PATTERN, validate_pattern
 from marcconv.outputs import OutputError, check_targets, open_output
-from marcconv.pipeline import Pipeline, StrictStop, Tally
-from marcconv.readers.base import takes_bytes
-from marcconv.reading import detect_path, opened, read_records
+from marcconv.sources import (
+    STDIN,
+    check_encoding,
+    check_inputs,
+    detect_path,
+    display_name,
+)
 from marcconv.writers.base import LONG_NAME_LIST, WriterOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -226,7 +228,7 @@ def convert(
         if source_format != registry.AUTO:
             registry.reader_function(source_format)
         writer_class = registry.writer_class(target)
-        keys = KeyMaker(key_pattern)
+        validate_pattern(key_pattern)
         encoding = check_encoding(encoding)
         check_targets(paths, output, errors_path)
     except (MarcconvError, ValueError) as exc:
@@ -247,6 +249,7 @@ def convert(
         newline="\r\n" if newline == "crlf" else "\n",
         jobs=workers,
     )
+    job = Job(target, options, key_pattern, all_records)
     tally = Tally()
     try:
         with contextlib.ExitStack() as stack:
@@ -262,38 +265,19 @@ def convert(
                     except MarcconvError as exc:
                         raise click.UsageError(str(exc)) from None
                     show_progress = sys.stderr.isatty() and not quiet
-                    pipeline = Pipeline(
+                    engine.run(
+                        paths,
+                        job,
                         writer,
-                        keys,
                         reporter,
-                        strict,
-                        _progress if show_progress else None,
-                        tally,
-                        all_records=all_records,
+                        source_format=source_format,
+                        encoding=encoding,
+                        workers=workers,
+                        strict=strict,
+                        progress=_progress if show_progress else None,
+                        announce=_announce if verbose else None,
+                        tally=tally,
                     )
-                    announce = _announce if verbose else None
-                    job = parallel.Job(
-                        target, options, key_pattern, "", parallel.new_placeholder(), all_records
-                    )
-                    for path in paths:
-                        before = tally.read
-                        if workers == 1:
-                            pipeline.run(
-                                read_records(path, source_format, pipeline.note, encoding, announce)
-                            )
-                        else:
-                            _convert_input(
-                                pipeline, path, source_format, encoding, announce, workers, job
-                            )
-                        if tally.read == before:
-                            pipeline.note(
-                                Diagnostic(
-                                    Severity.ERROR,
-                                    "no MARC record in this input",
-                                    display_name(path),
-                                )
-                            )
-                    writer.close()
                     if errors is not None:  # a full disk under --errors keeps -o from landing
                         errors.flush()
                     if show_progress and tally.read >= 1000:
@@ -323,33 +307,6 @@ def convert(
         click.echo(f"Error: {exc}", err=True)
         code = EXIT_USAGE
     sys.exit(code)
-
-
-def _convert_input(
-    pipeline: Pipeline,
-    path: str,
-    source_format: str,
-    encoding: str,
-    announce: Callable[[str], None] | None,
-    workers: int,
-    job: parallel.Job,
-) -> None:
-    """One input on ``workers`` processes when its format allows, else in this one."""
-    with opened(path, source_format, announce) as source:
-        if source.format is None:
-            return
-        if not parallel.can_run(source.format, pipeline.writer):
-            reader = registry.reader_function(source.format)
-            if takes_bytes(reader):
-                pipeline.run(reader(source.stream, source.name))
-            else:
-                pipeline.run(reader(source.lines(pipeline.note, encoding), source.name))
-            return
-        notes: list[Diagnostic] = []
-        batches = parallel.BATCHERS[source.format](
-            source.lines(notes.append, encoding), source.name, notes
-        )
-        parallel.run(pipeline, batches, workers, replace(job, source_format=source.format))
 
 
 def _announce(message: str) -> None:

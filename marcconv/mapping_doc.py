@@ -19,9 +19,9 @@ from typing import Any
 
 from marcconv.crosswalk import to_reference
 from marcconv.crosswalk.rules import OTHER_NOTES, RULES, Rule
+from marcconv.marc.record import SourceRecord
+from marcconv.marc.textmarc import read_textmarc
 from marcconv.model import NAME_ROLES, Date, Name, Reference
-from marcconv.readers.base import SourceRecord
-from marcconv.readers.textmarc import read_textmarc
 from marcconv.writers.biblatex import BiblatexWriter
 from marcconv.writers.bibtex import BibtexWriter
 from marcconv.writers.csljson import to_csl

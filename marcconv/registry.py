@@ -42,22 +42,22 @@ BUILTIN_WRITERS: dict[str, tuple[str, str]] = {
         "marcconv.writers.citation:CitationWriter",
         "bibliography in a CSL style (--style)",
     ),
-    "textmarc": ("marcconv.writers.marc:TextmarcWriter", "MARC as Invenio text MARC"),
-    "alephseq": ("marcconv.writers.marc:AlephseqWriter", "MARC as Aleph sequential"),
-    "line": ("marcconv.writers.marc:LineWriter", "MARC in the YAZ line format"),
-    "marcxml": ("marcconv.writers.marc:MarcxmlWriter", "MARC as MARCXML"),
+    "textmarc": ("marcconv.marc.textmarc:TextmarcWriter", "MARC as Invenio text MARC"),
+    "alephseq": ("marcconv.marc.alephseq:AlephseqWriter", "MARC as Aleph sequential"),
+    "line": ("marcconv.marc.line:YazLineWriter", "MARC in the YAZ line format"),
+    "marcxml": ("marcconv.marc.marcxml:MarcxmlWriter", "MARC as MARCXML"),
 }
 BUILTIN_READERS: dict[str, tuple[str, str]] = {
     "textmarc": (
-        "marcconv.readers.textmarc:read_textmarc",
+        "marcconv.marc.textmarc:read_textmarc",
         "Invenio text MARC, line or collapsed form",
     ),
-    "alephseq": ("marcconv.readers.alephseq:read_alephseq", "Aleph sequential"),
-    "line": ("marcconv.readers.line:read_line", "YAZ / Catmandu line format"),
-    "mrk": ("marcconv.readers.mrk:read_mrk", "MarcEdit / MARCMaker mnemonic (.mrk)"),
-    "marcxml": ("marcconv.readers.marcxml:read_marcxml", "MARCXML (no DTDs or entities)"),
-    "iso2709": ("marcconv.readers.iso2709:read_iso2709", "binary MARC (.mrc), UTF-8 or MARC-8"),
-    "marc-json": ("marcconv.readers.marcjson:read_marcjson", "MARC-in-JSON"),
+    "alephseq": ("marcconv.marc.alephseq:read_alephseq", "Aleph sequential"),
+    "line": ("marcconv.marc.line:read_line", "YAZ / Catmandu line format"),
+    "mrk": ("marcconv.marc.mrk:read_mrk", "MarcEdit / MARCMaker mnemonic (.mrk)"),
+    "marcxml": ("marcconv.marc.marcxml:read_marcxml", "MARCXML (no DTDs or entities)"),
+    "iso2709": ("marcconv.marc.iso2709:read_iso2709", "binary MARC (.mrc), UTF-8 or MARC-8"),
+    "marc-json": ("marcconv.marc.marcjson:read_marcjson", "MARC-in-JSON"),
 }
 #: the input format that means "look at the input"
 AUTO = "auto"

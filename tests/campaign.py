@@ -213,8 +213,8 @@ def items_in(target: str, text: str) -> int:
 
 def records_in(source_format: str, data: bytes) -> int:
     """Records marcconv's own reader finds in MARC output (forged ones included)."""
-    from marcconv.readers.base import SourceRecord
-    from marcconv.reading import read_records
+    from marcconv.marc.record import SourceRecord
+    from marcconv.sources import read_records
 
     with tempfile.NamedTemporaryFile(suffix=".marc") as handle:
         handle.write(data)

@@ -37,8 +37,8 @@ from typing import Any
 from marcconv.crosswalk import to_reference
 from marcconv.errors import NotBibliographic
 from marcconv.keys import KeyMaker
-from marcconv.readers.base import SourceRecord
-from marcconv.reading import read_records
+from marcconv.marc.record import SourceRecord
+from marcconv.sources import read_records
 from marcconv.writers.csljson import to_csl
 
 DATA = Path(__file__).parent / "data" / "agreement"

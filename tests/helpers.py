@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic
+from marcconv.marc.record import SourceRecord
+from marcconv.marc.textmarc import read_textmarc
 from marcconv.model import Reference
-from marcconv.readers.base import SourceRecord
-from marcconv.readers.textmarc import read_textmarc
 
 
 def records(text: str | Iterable[str]) -> list[SourceRecord]:

@@ -207,7 +207,7 @@ def test_264_only_with_second_indicator_1() -> None:
 def test_record_without_fields_is_an_error() -> None:
     import pymarc
 
-    from marcconv.readers.base import SourceRecord
+    from marcconv.marc.record import SourceRecord
 
     with pytest.raises(RecordError):
         to_reference(SourceRecord(pymarc.Record(), "7", "x", 1))

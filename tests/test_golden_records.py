@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from marcconv.crosswalk import to_reference
+from marcconv.marc.record import SourceRecord
 from marcconv.model import NAME_ROLES
-from marcconv.readers.base import SourceRecord
-from marcconv.reading import read_records
+from marcconv.sources import read_records
 from marcconv.writers.csljson import to_csl
 
 DATA = Path(__file__).parent / "data" / "golden-records"

@@ -25,9 +25,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marcconv import inputs
+from marcconv import sources as inputs
 from marcconv.cli import cli
-from marcconv.readers import base
+from marcconv.marc import record as base
 from tests.conftest import SAMPLES, SHARED
 
 MARC = Path(__file__).resolve().parent / "data" / "marc"
@@ -326,8 +326,8 @@ def test_a_line_break_in_a_label_never_forges_a_record(target: str) -> None:
 
 
 def test_a_marc_writer_leaves_out_a_field_whose_label_is_not_marc() -> None:
-    from marcconv.readers.base import SourceField, record_from
-    from marcconv.writers.marc import TextmarcWriter
+    from marcconv.marc.record import SourceField, record_from
+    from marcconv.marc.textmarc import TextmarcWriter
 
     record = record_from("test", "1", 1)
     record.record.fields.append(SourceField("245", 1, ("0", "\n"), [base.Subfield("a", "T")]))

@@ -24,9 +24,9 @@ from marcconv.crosswalk import to_reference
 from marcconv.crosswalk.host import page_count
 from marcconv.crosswalk.rules import rule_for
 from marcconv.errors import NotBibliographic, RecordError
+from marcconv.marc.record import SourceRecord
 from marcconv.model import NAME_ROLES
-from marcconv.readers.base import SourceRecord
-from marcconv.reading import read_records
+from marcconv.sources import read_records
 from marcconv.writers.csljson import to_csl
 from tests.conftest import ROOT, SHARED
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marcconv import parallel
 from marcconv.cli import cli
 from marcconv.errors import Diagnostic, Severity
-from tests.conftest import SAMPLES
+from marcconv.marc import iso2709, record, textmarc
+from marcconv.marc.record import SourceRecord
+from marcconv.sources import opened
+from tests.conftest import ROOT, SAMPLES
 from tests.test_hostile import mutated
 
 MARC = Path(__file__).resolve().parent / "data" / "marc"
@@ -39,7 +42,8 @@ def convert(data: str | bytes, *args: str) -> tuple[int, str, list[str]]:
 
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "BATCH_LINES", 17)  # many batches from a small input
+    monkeypatch.setattr(record, "CHUNK_LINES", 17)  # many chunks from a small input
+    monkeypatch.setattr(iso2709, "CHUNK_RECORDS", 2)
 
 
 @pytest.mark.parametrize("target", ["csl-json", "bibtex", "ris", "citation"])
@@ -68,7 +72,7 @@ def test_formats_and_writers_that_cannot_be_split_still_work() -> None:
 
 def test_batches_start_only_where_a_record_starts() -> None:
     lines = many_records().splitlines(keepends=True)
-    batches = list(parallel.textmarc_batches(lines, "x", [], size=1))
+    batches = list(textmarc.chunks(lines, "x", [], size=1))
     assert len(batches) > 30
     assert [line for batch in batches for line in batch.lines] == lines
     starts = [batch.lines[0][:9] for batch in batches]
@@ -87,7 +91,7 @@ def test_decoding_warnings_travel_with_their_batch() -> None:
                 notes.append(Diagnostic(Severity.WARNING, "bad byte", "x", 41))
             yield line
 
-    batches = list(parallel.textmarc_batches(lines(), "x", notes, size=1))  # type: ignore[arg-type]
+    batches = list(textmarc.chunks(lines(), "x", notes, size=1))  # type: ignore[arg-type]
     assert [len(b.notes) for b in batches] == [0, 1]
 
 
@@ -103,3 +107,31 @@ def test_decoding_warnings_travel_with_their_batch() -> None:
 @given(data=mutated(), target=st.sampled_from(["csl-json", "bibtex", "citation"]))
 def test_dirty_input_on_two_jobs_equals_one(data: bytes, target: str) -> None:
     assert convert(data, "-t", target, "-j", "2") == convert(data, "-t", target, "-j", "1")
+
+
+def _described(items: Iterable[SourceRecord | Diagnostic]) -> list[str]:
+    return [
+        repr(item)
+        if isinstance(item, Diagnostic)
+        else f"{item.record_id} {item.line} {item.record} {item.diagnostics}"
+        for item in items
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "reader"),
+    [(SAMPLES / "palmira.txt", "textmarc"),
+     (ROOT / "tests" / "data" / "marc" / "rug01.aleph", "alephseq"),
+     (ROOT / "tests" / "data" / "marc" / "bad_records.mrc", "iso2709"),
+     (ROOT / "tests" / "data" / "marc" / "camel.mrc", "iso2709")],
+)  # fmt: skip
+def test_reading_the_chunks_equals_reading_the_whole(path: Path, reader: str) -> None:
+    """Each reader's cut (its CUTTING) loses nothing and changes nothing: the records
+    of its chunks, read one by one, are those of the whole input."""
+    with opened(str(path), reader) as whole:
+        expected = _described(whole.records(lambda d: None))
+    with opened(str(path), reader) as cut:
+        cutting = cut.cutting
+        assert cutting is not None
+        got = _described(item for chunk in cut.chunks() for item in cutting.read(chunk))
+    assert got == expected and expected

@@ -8,8 +8,8 @@ import pymarc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marcconv.readers.base import dollar_field, indicator_pair, split_dollar_subfields
-from marcconv.readers.textmarc import read_textmarc
+from marcconv.marc.record import dollar_field, indicator_pair, split_dollar_subfields
+from marcconv.marc.textmarc import read_textmarc
 from tests.conftest import SAMPLES
 from tests.helpers import diagnostics, records
 

@@ -9,15 +9,15 @@ import pymarc
 import pytest
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.alephseq import read_alephseq
-from marcconv.readers.base import SourceRecord
-from marcconv.readers.dialects import detect
-from marcconv.readers.line import read_line
-from marcconv.readers.marcjson import read_marcjson
-from marcconv.readers.marcxml import read_marcxml
-from marcconv.readers.mrk import read_mrk
-from marcconv.readers.textmarc import read_textmarc
-from marcconv.reading import read_records
+from marcconv.marc.alephseq import read_alephseq
+from marcconv.marc.dialects import detect
+from marcconv.marc.line import read_line
+from marcconv.marc.marcjson import read_marcjson
+from marcconv.marc.marcxml import read_marcxml
+from marcconv.marc.mrk import read_mrk
+from marcconv.marc.record import SourceRecord
+from marcconv.marc.textmarc import read_textmarc
+from marcconv.sources import read_records
 
 MARC = Path(__file__).resolve().parent / "data" / "marc"
 

@@ -18,18 +18,18 @@ from hypothesis import strategies as st
 
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError
-from marcconv.readers.alephseq import read_alephseq
-from marcconv.readers.base import SourceRecord, record_from
-from marcconv.readers.iso2709 import read_iso2709
-from marcconv.readers.line import read_line
-from marcconv.readers.marcjson import read_marcjson
-from marcconv.readers.marcxml import read_marcxml
-from marcconv.readers.mrk import read_mrk
-from marcconv.readers.textmarc import read_textmarc
-from marcconv.reading import read_records
-from marcconv.writers.base import RecordWriter
+from marcconv.marc.alephseq import AlephseqWriter, read_alephseq
+from marcconv.marc.iso2709 import read_iso2709
+from marcconv.marc.line import YazLineWriter as LineWriter
+from marcconv.marc.line import read_line
+from marcconv.marc.marcjson import read_marcjson
+from marcconv.marc.marcxml import MarcxmlWriter, read_marcxml
+from marcconv.marc.mrk import read_mrk
+from marcconv.marc.record import SourceRecord, record_from
+from marcconv.marc.textmarc import TextmarcWriter, read_textmarc
+from marcconv.marc.writing import RecordWriter
+from marcconv.sources import read_records
 from marcconv.writers.csljson import to_csl
-from marcconv.writers.marc import AlephseqWriter, LineWriter, MarcxmlWriter, TextmarcWriter
 from tests.conftest import SHARED
 
 # ------------------------------------------------------------------ random records

@@ -9,8 +9,8 @@ import pymarc
 from marcconv.crosswalk.rules import Draft, rule_for
 from marcconv.crosswalk.types import detect_type, not_bibliographic
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError, Severity
+from marcconv.marc.record import SourceField, SourceRecord
 from marcconv.model import Name, Reference
-from marcconv.readers.base import SourceField, SourceRecord
 
 # where the date of publication comes from, best first
 DATE_SOURCES: tuple[str, ...] = ("260", "264", "502", "773", "269", "909C0", "008")

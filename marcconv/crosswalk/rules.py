@@ -40,8 +40,8 @@ from marcconv.crosswalk.text import (
     unpaired_brackets,
 )
 from marcconv.crosswalk.types import EU_REPO_PREFIX
+from marcconv.marc.record import SourceField
 from marcconv.model import Date, Name, Reference
-from marcconv.readers.base import SourceField
 
 
 @dataclass(slots=True)

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from abc import ABC
 from typing import ClassVar, TextIO
 
 from marcconv.model import Reference
-from marcconv.readers.base import SourceRecord
-
-
-@dataclass(frozen=True, slots=True)
-class WriterOptions:
-    """Options a writer may honour; each ignores those that do not concern it."""
-
-    unicode: bool = False  # bibtex: keep UTF-8 instead of LaTeX accents
-    style: str = "apa"  # citation: CSL style id or path
-    locale: str | None = None  # citation: CSL locale; None: the style's default-locale, else en-US
-    output_format: str = "text"  # citation: text | html | markdown
-    mode: str = "bibliography"  # citation: bibliography | citation (in-text)
-    max_authors: int | None = None  # bibtex, biblatex, ris: names kept per list
-    all_authors: bool = False  # bibtex, biblatex: never cut a long list of names
-    newline: str = "\n"  # ris: "\n" or "\r\n"
-    jobs: int = 1  # citation: processes that render the bibliography's entries
-
+from marcconv.options import WriterOptions
 
 #: a list of more names than this (the collaboration papers of particle physics, with
 #: hundreds or thousands) is cut, by default, in BibTeX and BibLaTeX to its first
@@ -90,24 +73,4 @@ class Writer(ABC):
         """Finish the output (closing brackets, a sorted bibliography...)."""
 
 
-class RecordWriter(ABC):
-    """Writes MARC records back out (text MARC, Aleph sequential, MARCXML).
-
-    These writers take the record as read, not a :class:`Reference`: their job is
-    to keep every field, indicator and subfield in order, which the bibliographic
-    model does not hold.
-    """
-
-    name: ClassVar[str]
-    extension: ClassVar[str]
-
-    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
-        self.out = out
-        self.options = options or WriterOptions()
-
-    @abstractmethod
-    def write_record(self, record: SourceRecord) -> None:
-        """Write one record; raise :class:`RecordError` if it cannot be written."""
-
-    def close(self) -> None:  # noqa: B027 - most writers need no closing step
-        """Finish the output."""
+__all__ = ["LONG_NAME_LIST", "Writer", "WriterOptions", "name_limit"]

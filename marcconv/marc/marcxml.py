@@ -27,23 +27,27 @@ import html.entities
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 from xml.parsers import expat
+from xml.sax.saxutils import escape, quoteattr
 
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc.record import (
     MAX_LINE_BYTES,
     SourceField,
     SourceRecord,
     add_field,
     control_number,
+    is_control_tag,
     label_problem,
     reads_bytes,
     record_from,
     set_leader,
 )
+from marcconv.marc.writing import MarcWriter
+from marcconv.options import WriterOptions
 
 BLOCK = 1 << 16
 DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
@@ -410,3 +414,57 @@ def read_marcxml(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRe
         yield Diagnostic(
             Severity.ERROR, f"{reason}; the rest of the input is skipped", source, line
         )
+
+
+#: characters XML 1.0 cannot hold
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: a carriage return survives an XML parser only as a character reference
+XML_TEXT_ENTITIES = {"\r": "&#13;"}
+MARCXML_NAMESPACE = "http://www.loc.gov/MARC21/slim"
+
+
+def _xml_text(text: str, tag: str, source: SourceRecord) -> str:
+    if XML_INVALID.search(text):
+        source.warn(f"field {tag}: a control character XML cannot hold written as U+FFFD")
+        text = XML_INVALID.sub("\ufffd", text)
+    return escape(text, XML_TEXT_ENTITIES)
+
+
+class MarcxmlWriter(MarcWriter):
+    """A MARCXML ``<collection>`` (MARC 21 slim schema), one record at a time."""
+
+    name = "marcxml"
+    extension = "xml"
+    holds_empty = True  # <record> with its leader
+
+    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
+        super().__init__(out, options)
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARCXML_NAMESPACE}">\n'
+        )
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        record = source.record
+        parts = [
+            "  <record>\n",
+            f"    <leader>{_xml_text(str(record.leader), 'LDR', source)}</leader>\n",
+        ]
+        for fld in fields:
+            tag = quoteattr(fld.tag)
+            if fld.control_field or is_control_tag(fld.tag):
+                text = _xml_text(fld.data or "", fld.tag, source)
+                parts.append(f"    <controlfield tag={tag}>{text}</controlfield>\n")
+                continue
+            ind1 = quoteattr(_xml_text(fld.indicator1, fld.tag, source))
+            ind2 = quoteattr(_xml_text(fld.indicator2, fld.tag, source))
+            parts.append(f"    <datafield tag={tag} ind1={ind1} ind2={ind2}>\n")
+            for sub in fld.subfields:
+                code = quoteattr(_xml_text(sub.code, fld.tag, source))
+                text = _xml_text(sub.value, fld.tag, source)
+                parts.append(f"      <subfield code={code}>{text}</subfield>\n")
+            parts.append("    </datafield>\n")
+        parts.append("  </record>\n")
+        return "".join(parts)
+
+    def close(self) -> None:
+        self.out.write("</collection>\n")

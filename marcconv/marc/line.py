@@ -23,7 +23,8 @@ from collections.abc import Iterable, Iterator
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc.dialects import mixed_dialect_message
+from marcconv.marc.record import (
     MAX_FIELDS,
     MAX_LINE_BYTES,
     SourceField,
@@ -32,7 +33,7 @@ from marcconv.readers.base import (
     is_control_tag,
     record_from,
 )
-from marcconv.readers.dialects import mixed_dialect_message
+from marcconv.marc.writing import MarcWriter, one_line
 
 LEADER = re.compile(r"\d{5}.{19}")
 FIELD = re.compile(r"([0-9A-Za-z]{3}) (.*)")
@@ -154,3 +155,34 @@ def read_line(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceR
     record = finish()
     if record is not None:
         yield record
+
+
+LINE_MARKER = re.compile(r"(?:^| )\$\S(?: |$)")
+
+
+class YazLineWriter(MarcWriter):
+    """The YAZ line format: a leader line, ``245 10 $a Title $c Author``, a blank line."""
+
+    name = "line"
+    extension = "line"
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        record = source.record
+        leader = one_line(str(record.leader), "LDR", source)
+        lines = [f"{leader}\n"] if source.has_leader else []
+        for fld in fields:
+            if fld.control_field or is_control_tag(fld.tag):
+                lines.append(f"{fld.tag} {one_line(fld.data or '', fld.tag, source)}\n")
+                continue
+            parts = []
+            for sub in fld.subfields:
+                value = one_line(sub.value, fld.tag, source)
+                if LINE_MARKER.search(value):
+                    source.warn(
+                        f"field {fld.tag}: subfield ${sub.code} holds ' $x ', which"
+                        " reads back as a subfield mark"
+                    )
+                parts.append(f"${sub.code} {value}")
+            lines.append(f"{fld.tag} {fld.indicator1}{fld.indicator2} {' '.join(parts)}\n")
+        lines.append("\n")
+        return "".join(lines)

@@ -18,17 +18,22 @@ import re
 from collections.abc import Iterable, Iterator
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc import record as record_module
+from marcconv.marc.dialects import mixed_dialect_message
+from marcconv.marc.record import (
+    Chunk,
+    Cutting,
     SourceField,
     SourceRecord,
     add_field,
     dollar_field,
+    hand_over,
     indicator_pair,
     is_control_tag,
     record_from,
     set_leader,
 )
-from marcconv.readers.dialects import mixed_dialect_message
+from marcconv.marc.writing import LineWriter
 
 ALEPH_LINE = re.compile(r"(\d+) ([0-9A-Za-z]{3})(.)(.) +([A-Za-z]) ?(.*)")
 BLANK_INDICATORS = {"_": " "}
@@ -96,3 +101,45 @@ def read_alephseq(
             add_field(current, fld)
     if current is not None:
         yield current
+
+
+# ------------------------------------------------------------------------- cutting
+def chunks(
+    lines: Iterable[str], source: str, notes: list[Diagnostic], size: int | None = None
+) -> Iterator[Chunk]:
+    """Aleph sequential lines cut where the system number changes."""
+    size = size or record_module.CHUNK_LINES
+    batch = Chunk(source, "alephseq")
+    previous: str | None = None
+    for number, line in enumerate(lines, 1):
+        match = ALEPH_LINE.match(line)
+        if match is not None:
+            sysno = match.group(1)
+            if len(batch.lines) >= size and previous is not None and sysno != previous:
+                hand_over(notes, batch, number)
+                yield batch
+                batch = Chunk(source, "alephseq", number)
+            previous = sysno
+        batch.lines.append(line)
+    if batch.lines or notes:
+        batch.notes = list(notes)
+        yield batch
+
+
+def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
+    return read_alephseq(chunk.lines, chunk.source, chunk.first_line)
+
+
+CUTTING = Cutting(chunks, read_chunk)
+
+
+class AlephseqWriter(LineWriter):
+    """``000000001 24510 L $$aTitle``: blank indicators as spaces, ``^`` for blanks in
+    the leader and 006-008."""
+
+    name = "alephseq"
+    extension = "seq"
+    caret_blanks = True
+
+    def _line(self, sysno: str, tag: str, ind1: str, ind2: str, data: str) -> str:
+        return f"{sysno} {tag}{ind1}{ind2} L {data}\n"

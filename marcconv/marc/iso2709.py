@@ -25,7 +25,9 @@ from typing import BinaryIO
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc.record import (
+    Chunk,
+    Cutting,
     SourceField,
     SourceRecord,
     add_field,
@@ -299,10 +301,45 @@ def _records(stream: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
 def read_iso2709(stream: BinaryIO, source: str = "<stdin>") -> Iterator[SourceRecord | Diagnostic]:
     """Yield each record of a binary MARC file."""
     for ordinal, (offset, data, unterminated) in enumerate(_records(stream), 1):
-        record = _record(offset, data, ordinal, source)
-        if unterminated and isinstance(record, SourceRecord):
-            record.warn(
-                f"record terminator (0x1D) missing at byte {offset + len(data)}; the next"
-                " record starts there"
-            )
-        yield record
+        yield _framed(ordinal, offset, data, unterminated, source)
+
+
+def _framed(
+    ordinal: int, offset: int, data: bytes, unterminated: bool, source: str
+) -> SourceRecord | Diagnostic:
+    record = _record(offset, data, ordinal, source)
+    if unterminated and isinstance(record, SourceRecord):
+        record.warn(
+            f"record terminator (0x1D) missing at byte {offset + len(data)}; the next"
+            " record starts there"
+        )
+    return record
+
+
+# ------------------------------------------------------------------------- cutting
+#: records in a chunk
+CHUNK_RECORDS = 200
+
+
+def chunks(
+    stream: BinaryIO, source: str, notes: list[Diagnostic], size: int | None = None
+) -> Iterator[Chunk]:
+    """The records of a binary MARC stream, cut at their terminators (found without
+    decoding a record), ``size`` to a chunk, each with its ordinal and offset."""
+    size = size or CHUNK_RECORDS
+    chunk = Chunk(source, "iso2709")
+    for ordinal, (offset, data, unterminated) in enumerate(_records(stream), 1):
+        chunk.records.append((ordinal, offset, data, unterminated))
+        if len(chunk.records) >= size:
+            yield chunk
+            chunk = Chunk(source, "iso2709")
+    if chunk.records:
+        yield chunk
+
+
+def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
+    for ordinal, offset, data, unterminated in chunk.records:
+        yield _framed(ordinal, offset, data, unterminated, chunk.source)
+
+
+CUTTING = Cutting(chunks, read_chunk, binary=True)

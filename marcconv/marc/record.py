@@ -1,8 +1,10 @@
-"""What every reader yields: a pymarc record that remembers where it came from."""
+"""The MARC view every serialisation shares: a pymarc record that remembers where it
+came from, its fields, and the record-aligned chunks an input is cut into."""
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -252,3 +254,54 @@ def set_leader(out: SourceRecord, leader: str, line: int | None) -> None:
         return
     out.record.leader = pymarc.Leader(leader)
     out.has_leader = True
+
+
+# ------------------------------------------------------------------------- cutting
+@dataclass(slots=True)
+class Chunk:
+    """A record-aligned piece of one input, which its serialisation's reader reads
+    the same wherever it runs: in this process, a worker process or a cluster node.
+
+    A line serialisation's chunk holds decoded lines (``first_line`` numbers the
+    first); a binary one's, whole records as bytes with their place in the input.
+    """
+
+    source: str  # the input's display name
+    format: str  # the reader's name
+    first_line: int = 1
+    lines: list[str] = field(default_factory=list)
+    records: list[tuple[int, int, bytes, bool]] = field(default_factory=list)
+    collapsed: bool | None = None  # text MARC: what the input's first line said
+    notes: list[Diagnostic] = field(default_factory=list)  # found while cutting
+
+    def __len__(self) -> int:
+        return len(self.lines) + len(self.records)
+
+
+@dataclass(frozen=True, slots=True)
+class Cutting:
+    """How a serialisation says where its input may be cut: ``chunks`` cuts decoded
+    lines (or, ``binary``, a byte stream) into :class:`Chunk` objects, each of
+    which ``read`` reads alone; reading every chunk in order gives what the reader
+    gives for the whole input.  A reader without one reads its input whole."""
+
+    chunks: Callable[..., Iterator[Chunk]]
+    read: Callable[[Chunk], Iterator[SourceRecord | Diagnostic]]
+    binary: bool = False
+
+
+#: lines in a chunk: about a hundred records of a large repository dump
+CHUNK_LINES = 5000
+
+
+def cutting_of(reader: Any) -> Cutting | None:
+    """The :class:`Cutting` a reader's module declares (``CUTTING``), if any."""
+    module = sys.modules.get(getattr(reader, "__module__", ""))
+    found = getattr(module, "CUTTING", None)
+    return found if isinstance(found, Cutting) else None
+
+
+def hand_over(notes: list[Diagnostic], batch: Chunk, next_line: int) -> None:
+    """Give ``batch`` the decoding notes of its own lines (not of the next batch's first)."""
+    batch.notes = [d for d in notes if d.line is None or d.line < next_line]
+    notes[:] = [d for d in notes if d.line is not None and d.line >= next_line]

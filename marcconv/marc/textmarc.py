@@ -33,18 +33,23 @@ from collections.abc import Iterable, Iterator
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc import record as record_module
+from marcconv.marc.dialects import foreign_line_message
+from marcconv.marc.record import (
     MAX_LINE_BYTES,
+    Chunk,
+    Cutting,
     SourceField,
     SourceRecord,
     add_field,
     dollar_field,
+    hand_over,
     indicator_pair,
     is_control_tag,
     record_from,
     set_leader,
 )
-from marcconv.readers.dialects import foreign_line_message
+from marcconv.marc.writing import LineWriter
 
 BLANK_INDICATORS = {"_": " ", " ": " "}
 # a field label glued to the previous value in the collapsed form
@@ -281,3 +286,82 @@ class _Continued:
         value = " ".join([pending[5], *self.parts])
         self.parts, self.size = [], 0
         return (*pending[:5], value)
+
+
+# ------------------------------------------------------------------------- cutting
+def chunks(
+    lines: Iterable[str], source: str, notes: list[Diagnostic], size: int | None = None
+) -> Iterator[Chunk]:
+    """Text MARC lines cut before a line that starts a new record for certain.
+
+    That is a field line whose id differs from the previous field line's, when
+    nothing since that line could be split as the collapsed form (whose pieces may
+    carry other ids).  A collapsed input is never cut.  Lines are only looked at
+    once a batch is full, so this costs next to nothing.
+    """
+    size = size or record_module.CHUNK_LINES
+    batch = Chunk(source, "textmarc")
+    first: tuple[str, list[str]] | None = None  # the input's first field: id, value parts
+    # once the batch is full: its last field line's id, and whether a line since
+    # holds a field of the collapsed form (whose pieces may carry other ids)
+    tail: tuple[str | None, bool] | None = None
+    for number, line in enumerate(lines, 1):
+        if batch.collapsed is None:  # until the input's first field is complete
+            label = label_of_line(line)
+            if label is None:
+                if first is not None:
+                    first[1].append(line.strip())
+            elif first is None:
+                first = (label[0], [label[2]])
+            else:
+                batch.collapsed = is_collapsed(first[0], " ".join(first[1]))
+        elif len(batch.lines) >= size and not batch.collapsed:
+            if tail is None:
+                tail = _tail(batch.lines)
+            label = label_of_line(line)
+            if label is None:
+                if tail[0] is not None and not tail[1]:
+                    tail = (tail[0], is_collapsed(tail[0], line))
+            elif tail[0] is not None and label[0] != tail[0] and not tail[1]:
+                hand_over(notes, batch, number)
+                yield batch
+                batch = Chunk(source, "textmarc", number, collapsed=False)
+                tail = None
+            else:
+                tail = (label[0], is_collapsed(label[0], line))
+        batch.lines.append(line)
+    if batch.lines or notes:
+        batch.notes = list(notes)
+        yield batch
+
+
+def _tail(lines: list[str]) -> tuple[str | None, bool]:
+    """The id of the last field line of ``lines`` and whether a line from it on
+    holds a field of the collapsed form: a field line with another id starts a
+    record for certain only when it does not."""
+    for back in range(len(lines) - 1, -1, -1):
+        label = label_of_line(lines[back])
+        if label is not None:
+            return label[0], any(is_collapsed(label[0], text) for text in lines[back:])
+    return None, False
+
+
+def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
+    return read_textmarc(chunk.lines, chunk.source, chunk.first_line, chunk.collapsed)
+
+
+CUTTING = Cutting(chunks, read_chunk)
+
+
+class TextmarcWriter(LineWriter):
+    """``000000001 245__ $$aTitle``: blank indicators as ``_``, the leader as ``LDR``."""
+
+    name = "textmarc"
+    extension = "txt"
+    dollar_hazard = True
+
+    def _line(self, sysno: str, tag: str, ind1: str, ind2: str, data: str) -> str:
+        if tag == "LDR":
+            return f"{sysno} LDR__ {data}\n"
+        ind = f"{ind1 if ind1 != ' ' else '_'}{ind2 if ind2 != ' ' else '_'}"
+        return f"{sysno} {tag}{ind} {data}\n"

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc.record import (
     SourceField,
     SourceRecord,
     add_field,

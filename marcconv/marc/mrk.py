@@ -24,7 +24,8 @@ from dataclasses import replace
 import pymarc
 
 from marcconv.errors import Diagnostic, Severity
-from marcconv.readers.base import (
+from marcconv.marc.dialects import mixed_dialect_message
+from marcconv.marc.record import (
     SourceField,
     SourceRecord,
     add_field,
@@ -32,7 +33,6 @@ from marcconv.readers.base import (
     record_from,
     set_leader,
 )
-from marcconv.readers.dialects import mixed_dialect_message
 
 FIELD = re.compile(r"=([0-9A-Za-z]{3})  (.*)")
 MNEMONIC = re.compile(r"\{([^{}\s]{1,32})\}")

@@ -1,1 +1,0 @@
-"""Readers: each turns one MARC serialisation into pymarc records."""
