@@ -76,13 +76,14 @@ def read_lines(
     source: str,
     report: Callable[[Diagnostic], None],
     encoding: str = "utf-8",
+    first_line: int = 1,
 ) -> Iterator[str]:
     """Decoded lines of ``stream``; invalid bytes are reported once per line and replaced.
 
     A line longer than :data:`MAX_LINE_BYTES` is reported and skipped without ever
     being held whole.
     """
-    number = 0
+    number = first_line - 1
     while True:
         raw = stream.readline(MAX_LINE_BYTES + 1)
         if not raw:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from marcconv.errors import Diagnostic, Severity
 from marcconv.marc import record as record_module
@@ -30,6 +31,7 @@ from marcconv.marc.record import (
     hand_over,
     indicator_pair,
     is_control_tag,
+    line_record_start,
     record_from,
     set_leader,
 )
@@ -130,7 +132,17 @@ def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
     return read_alephseq(chunk.lines, chunk.source, chunk.first_line)
 
 
-CUTTING = Cutting(chunks, read_chunk)
+def _record_id(line: bytes) -> bytes | None:
+    match = ALEPH_LINE.match(line.decode("utf-8", "replace"))
+    return None if match is None else match.group(1).encode()
+
+
+def record_start(stream: BinaryIO, offset: int) -> int:
+    """The first byte at or after ``offset`` where a record starts (see :class:`Cutting`)."""
+    return line_record_start(stream, offset, _record_id)
+
+
+CUTTING = Cutting(chunks, read_chunk, record_start=record_start)
 
 
 class AlephseqWriter(LineWriter):

@@ -342,4 +342,19 @@ def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
         yield _framed(ordinal, offset, data, unterminated, chunk.source)
 
 
-CUTTING = Cutting(chunks, read_chunk, binary=True)
+def record_start(stream: BinaryIO, offset: int) -> int:
+    """The first byte at or after ``offset`` where a record starts: after a record
+    terminator (the stream's end if none follows)."""
+    if offset <= 0:
+        return 0
+    stream.seek(offset - 1)
+    position = offset - 1
+    while block := stream.read(BLOCK):
+        found = block.find(RECORD_END)
+        if found >= 0:
+            return position + found + 1
+        position += len(block)
+    return position
+
+
+CUTTING = Cutting(chunks, read_chunk, binary=True, record_start=record_start)

@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import pymarc
 
@@ -283,11 +283,70 @@ class Cutting:
     """How a serialisation says where its input may be cut: ``chunks`` cuts decoded
     lines (or, ``binary``, a byte stream) into :class:`Chunk` objects, each of
     which ``read`` reads alone; reading every chunk in order gives what the reader
-    gives for the whole input.  A reader without one reads its input whole."""
+    gives for the whole input.  A reader without one reads its input whole.
+
+    For a file cut into byte ranges (a cluster's partitions), ``record_start``
+    gives the first byte at or after an offset where a record starts (as Hadoop's
+    line readers find lines): a range then holds the records that start in it.
+    """
 
     chunks: Callable[..., Iterator[Chunk]]
     read: Callable[[Chunk], Iterator[SourceRecord | Diagnostic]]
     binary: bool = False
+    record_start: Callable[[BinaryIO, int], int] | None = None
+
+
+def line_record_start(
+    stream: BinaryIO,
+    offset: int,
+    record_id: Callable[[bytes], bytes | None],
+    hides: Callable[[bytes, bytes], bool] | None = None,
+) -> int:
+    """The first line at or after byte ``offset`` that starts a record for certain,
+    in a line serialisation where a record's field lines carry its id (``record_id``
+    of a line; None for a line that continues a value): a field line whose id
+    differs from the field line before it, unless a line since that one ``hides``
+    fields of other records (text MARC's collapsed form).  The end if none does."""
+    if offset <= 0:
+        return 0
+    start = _line_start_before(stream, offset)  # the line holding byte offset - 1
+    back = start
+    while True:  # back to the last field line
+        stream.seek(back)
+        if record_id(stream.readline()) is not None or back == 0:
+            break
+        back = _line_start_before(stream, back - 1) if back > 1 else 0
+    current: bytes | None = None
+    hidden = False
+    stream.seek(back)
+    position = back
+    for line in iter(stream.readline, b""):
+        found = record_id(line)
+        if found is not None:
+            if position >= offset and found != current and current is not None and not hidden:
+                return position
+            current = found
+            hidden = hides is not None and hides(found, line)
+        elif current is not None and hides is not None and not hidden:
+            hidden = hides(current, line)
+        position += len(line)
+    return position
+
+
+def _line_start_before(stream: BinaryIO, offset: int) -> int:
+    """Where the line holding byte ``offset - 1`` starts."""
+    end = offset
+    window = 1 << 12
+    while end > 0:
+        begin = max(0, end - window)
+        stream.seek(begin)
+        block = stream.read(end - begin)
+        cut = block.rfind(b"\n", 0, offset - 1 - begin if end == offset else len(block))
+        if cut >= 0:
+            return begin + cut + 1
+        end = begin
+        window *= 2
+    return 0
 
 
 #: lines in a chunk: about a hundred records of a large repository dump

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import pymarc
 
@@ -46,6 +47,7 @@ from marcconv.marc.record import (
     hand_over,
     indicator_pair,
     is_control_tag,
+    line_record_start,
     record_from,
     set_leader,
 )
@@ -350,7 +352,21 @@ def read_chunk(chunk: Chunk) -> Iterator[SourceRecord | Diagnostic]:
     return read_textmarc(chunk.lines, chunk.source, chunk.first_line, chunk.collapsed)
 
 
-CUTTING = Cutting(chunks, read_chunk)
+def _record_id(line: bytes) -> bytes | None:
+    label = label_of_line(line.decode("utf-8", "replace"))
+    return None if label is None else label[0].encode()
+
+
+def _hides(recid: bytes, line: bytes) -> bool:
+    return is_collapsed(recid.decode(), line.decode("utf-8", "replace"))
+
+
+def record_start(stream: BinaryIO, offset: int) -> int:
+    """The first byte at or after ``offset`` where a record starts (see :class:`Cutting`)."""
+    return line_record_start(stream, offset, _record_id, _hides)
+
+
+CUTTING = Cutting(chunks, read_chunk, record_start=record_start)
 
 
 class TextmarcWriter(LineWriter):
