@@ -110,3 +110,19 @@ def test_formats_and_styles() -> None:
     assert {"csl-json", "bibtex", "ris", "citation"} <= found["write"].keys()
     assert {"apa", "ieee", "vancouver"} <= set(marcconv.styles())
     assert marcconv.cite([], "apa") == ""
+
+
+def test_the_crosswalk_takes_a_plain_pymarc_record() -> None:
+    import pymarc
+
+    from marcconv.crosswalk import to_reference
+
+    fields = [
+        pymarc.Field("001", data="42"),
+        pymarc.Field("245", pymarc.Indicators("1", "0"), [pymarc.Subfield("a", "A title /")]),
+        pymarc.Field("100", pymarc.Indicators("1", " "), [pymarc.Subfield("a", "Doe, Jane.")]),
+    ]
+    record = pymarc.Record()
+    record.fields.extend(fields)
+    ref = to_reference(record)
+    assert (ref.title, ref.names[0].family, ref.source_record) == ("A title", "Doe", "42")

@@ -9,7 +9,7 @@ import pymarc
 from marcconv.crosswalk.rules import Draft, rule_for
 from marcconv.crosswalk.types import detect_type, not_bibliographic
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError, Severity
-from marcconv.marc.record import SourceField, SourceRecord
+from marcconv.marc.record import SourceField, SourceRecord, view_of
 from marcconv.model import Name, Reference
 
 # where the date of publication comes from, best first
@@ -17,13 +17,18 @@ DATE_SOURCES: tuple[str, ...] = ("260", "264", "502", "773", "269", "909C0", "00
 REPORT_TYPES = frozenset({"report", "article"})
 
 
-def to_reference(source: SourceRecord, *, all_records: bool = False) -> Reference:
+def to_reference(source: SourceRecord | pymarc.Record, *, all_records: bool = False) -> Reference:
     """The :class:`Reference` a record describes; warnings go to ``source.diagnostics``.
+
+    ``source`` is the MARC view readers give (:class:`SourceRecord`) or a plain
+    ``pymarc.Record`` (read by pymarc itself, or built in code).
 
     Raises :class:`RecordError` when the record holds nothing to convert, and
     :class:`NotBibliographic` for an authority, holdings, deleted or UNIMARC record
     (unless ``all_records``).
     """
+    if isinstance(source, pymarc.Record):
+        source = view_of(source)
     record = source.record
     if not record.fields:
         raise RecordError("record has no fields", source.record_id)

@@ -238,6 +238,13 @@ def split_dollar_subfields(value: str) -> list[pymarc.Subfield]:
     return subfields
 
 
+def view_of(record: pymarc.Record, source: str = "<record>") -> SourceRecord:
+    """A plain pymarc record (one read or made elsewhere) as the MARC view the
+    crosswalk and the writers take: its id is its 001, else "1"."""
+    number = control_number(record)
+    return SourceRecord(record, number or "1", source, None, has_leader=True)
+
+
 def record_from(
     source: str, record_id: str, line: int | None, leader: str | None = None
 ) -> SourceRecord:
