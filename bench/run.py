@@ -123,7 +123,7 @@ def pool() -> list[list[str]]:
     """Records as lists of text MARC lines without their record id."""
     sys.path.insert(0, str(ROOT))
     from marcconv.crosswalk import to_reference
-    from marcconv.errors import RecordError
+    from marcconv.errors import NotBibliographic, RecordError
     from marcconv.marc.record import SourceRecord
     from marcconv.sources import read_records
 
@@ -141,7 +141,7 @@ def pool() -> list[list[str]]:
                 continue
             try:
                 to_reference(item)
-            except RecordError:
+            except (RecordError, NotBibliographic):
                 continue
             if len(_iso2709(item)) > ISO2709_MAX or not _plain_codes(item):
                 continue  # ISO 2709 or pymarc cannot hold it; every run reads the same records
@@ -174,7 +174,7 @@ def _iso2709(item: Any) -> bytes:
 def _text_lines(item: object) -> list[str]:
     import io
 
-    from marcconv.writers.marc import TextmarcWriter
+    from marcconv.marc.textmarc import TextmarcWriter
 
     out = io.StringIO()
     TextmarcWriter(out).write_record(item)  # type: ignore[arg-type]
@@ -192,7 +192,7 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
             recid = f"{number:09d}"
             out.write("".join(recid + line for line in records[(number - 1) % len(records)]))
     import pymarc
-    from marcconv.writers.marc import MarcxmlWriter
+    from marcconv.marc.marcxml import MarcxmlWriter
 
     from marcconv.marc.record import SourceRecord
     from marcconv.sources import read_records

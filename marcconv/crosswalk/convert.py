@@ -9,7 +9,7 @@ import pymarc
 from marcconv.crosswalk.rules import Draft, rule_for
 from marcconv.crosswalk.types import detect_type, not_bibliographic
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError, Severity
-from marcconv.marc.record import SourceField, SourceRecord, view_of
+from marcconv.marc.record import FieldIndex, SourceField, SourceRecord, view_of
 from marcconv.model import Name, Reference
 
 # where the date of publication comes from, best first
@@ -32,7 +32,8 @@ def to_reference(source: SourceRecord | pymarc.Record, *, all_records: bool = Fa
     record = source.record
     if not record.fields:
         raise RecordError("record has no fields", source.record_id)
-    if not all_records and (what := not_bibliographic(record)) is not None:
+    index = FieldIndex(record)
+    if not all_records and (what := not_bibliographic(index)) is not None:
         raise NotBibliographic(what, source.record_id)
     draft = Draft(Reference(id=source.record_id))
     for fld in record.fields:
@@ -45,7 +46,7 @@ def to_reference(source: SourceRecord | pymarc.Record, *, all_records: bool = Fa
         source.diagnostics.append(
             Diagnostic(Severity.WARNING, message, source.source, line, source.record_id)
         )
-    return _settle(draft, record)
+    return _settle(draft, index)
 
 
 def _report_repeats(fld: pymarc.Field, codes: str, draft: Draft) -> None:
@@ -89,7 +90,7 @@ def _once_per_role(names: list[Name]) -> list[Name]:
     return kept
 
 
-def _settle(draft: Draft, record: pymarc.Record) -> Reference:
+def _settle(draft: Draft, record: FieldIndex) -> Reference:
     ref = draft.ref
     ref.type = detect_type(record)
     for origin in DATE_SOURCES:

@@ -68,6 +68,36 @@ def orcid_of(values: list[str]) -> str | None:
     return None
 
 
+#: the names of recent headings: a catalogue names the same people again and again
+_PERSON_NAMES: dict[tuple[str, bool, tuple[str, ...], str, str | None, tuple[str, ...]], Name] = {}
+_PERSON_NAMES_HELD = 20_000
+
+
+def person_name(
+    heading: str,
+    direct_order: bool,
+    titles: tuple[str, ...],
+    role: str,
+    orcid: str | None,
+    affiliations: tuple[str, ...],
+) -> Name:
+    """:func:`personal_name`, remembered (a :class:`Name` cannot change)."""
+    key = (heading, direct_order, titles, role, orcid, affiliations)
+    name = _PERSON_NAMES.get(key)
+    if name is None:
+        if len(_PERSON_NAMES) >= _PERSON_NAMES_HELD:
+            _PERSON_NAMES.clear()
+        name = _PERSON_NAMES[key] = personal_name(
+            heading,
+            direct_order=direct_order,
+            titles=list(titles),
+            role=role,
+            orcid=orcid,
+            affiliations=affiliations,
+        )
+    return name
+
+
 def personal_name(
     heading: str,
     *,

@@ -27,6 +27,7 @@ from marcconv.crosswalk.names import (
     collaboration_names,
     corporate_name,
     orcid_of,
+    person_name,
     personal_name,
     role_of,
 )
@@ -108,10 +109,24 @@ def text_of(value: str) -> str:
     return text
 
 
+def _pairs(fld: pymarc.Field, codes: str) -> list[tuple[str, str]] | list[pymarc.Subfield]:
+    """(code, value) of the subfields with any of ``codes``: read straight from the
+    text of a field not yet split (:meth:`SourceField.select`)."""
+    if isinstance(fld, SourceField):
+        wanted = _CODES.get(codes)
+        if wanted is None:
+            wanted = _CODES[codes] = frozenset(codes)
+        return fld.select(wanted)
+    return fld.subfields
+
+
+_CODES: dict[str, frozenset[str]] = {}
+
+
 def every(fld: pymarc.Field, codes: str) -> list[str]:
     """The non-empty values of the subfields with any of ``codes``, in field order."""
     found = []
-    for code, value in fld.subfields:
+    for code, value in _pairs(fld, codes):
         if code in codes:
             text = text_of(value)
             if text:
@@ -120,7 +135,7 @@ def every(fld: pymarc.Field, codes: str) -> list[str]:
 
 
 def first(fld: pymarc.Field, code: str) -> str | None:
-    for sub_code, value in fld.subfields:
+    for sub_code, value in _pairs(fld, code):
         if sub_code == code:
             text = text_of(value)
             if text:
@@ -337,6 +352,8 @@ def language_code(fld: pymarc.Field, draft: Draft) -> None:
 
 # ----------------------------------------------------------------- names
 PERSON_CODES = frozenset("ace4u0jk")  # what person() reads; INSPIRE adds $v $w $m $x $y $i
+PERSON_AND_TITLE_CODES = PERSON_CODES | {"t"}  # $t: a name/title entry
+_NO_VALUES: list[str] = []  # never appended to
 
 
 def person(fld: pymarc.Field, draft: Draft) -> None:
@@ -380,30 +397,67 @@ def add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
     """A person of a 100/700/701.  Every $a is a name (MARC 21 makes $a not
     repeatable, but INSPIRE records hold "$aGumplinger, P.$aHadley, D.R.");
     a 700 with a title ($t) names a related work, not a creator: it is kept as
-    an annotation ("Related work: Congreve, William. Love for love")."""
-    if fld.tag.startswith("7") and first(fld, "t"):
+    an annotation ("Related work: Congreve, William. Love for love").
+
+    The names of a field are remembered by its text: a catalogue repeats its
+    author fields (INSPIRE's collaboration papers share thousands, affiliations
+    and all), and a :class:`Name` cannot change.
+    """
+    raw = fld._raw if isinstance(fld, SourceField) else None
+    if raw is not None:
+        key = (fld.tag, fld.indicators, raw, default_role)
+        known = _PERSON_FIELDS.get(key)
+        if known is not None:
+            for name in known:
+                draft.add_name(fld.tag, name)
+            return
+        before = len(draft.ref.names), len(draft.ref.annote)
+        _add_person(fld, draft, default_role)
+        if len(draft.ref.annote) == before[1]:  # no related work: the names are all
+            if len(_PERSON_FIELDS) >= _PERSON_FIELDS_HELD:
+                _PERSON_FIELDS.clear()
+            _PERSON_FIELDS[key] = _added(draft, fld.tag, before[0])
+        return
+    _add_person(fld, draft, default_role)
+
+
+#: the names each person field's text gave (see :func:`add_person`)
+_PERSON_FIELDS: dict[tuple[str, object, str, str], tuple[Name, ...]] = {}
+_PERSON_FIELDS_HELD = 50_000
+
+
+def _added(draft: Draft, tag: str, before: int) -> tuple[Name, ...]:
+    """The names a field added: main entries go before the added ones."""
+    names = draft.ref.names
+    if tag.startswith("1"):
+        count = len(names) - before
+        start = draft.main_entries - count
+        return tuple(names[start : draft.main_entries])
+    return tuple(names[before:])
+
+
+def _add_person(fld: pymarc.Field, draft: Draft, default_role: str) -> None:
+    sub = by_code(fld, PERSON_AND_TITLE_CODES)
+    if "t" in sub and fld.tag.startswith("7"):
         related_work(fld, draft)
         if not analytical(fld):
             return
-    sub = by_code(fld, PERSON_CODES)
     headings = sub.get("a")
     if not headings:
         return
-    ind1 = (fld.indicators or (" ", " "))[0]
-    role = role_of(sub.get("e", []), sub.get("4", []), default_role)
-    orcid = orcid_of(sub.get("0", []) + sub.get("j", []) + sub.get("k", []))
+    indicators = fld.indicators
+    direct = indicators is not None and indicators[0] == "0"
+    role = role_of(sub.get("e", _NO_VALUES), sub.get("4", _NO_VALUES), default_role)
+    identifiers = sub.get("0", _NO_VALUES) + sub.get("j", _NO_VALUES) + sub.get("k", _NO_VALUES)
+    orcid = orcid_of(identifiers) if identifiers else None
+    titles = tuple(sub.get("c", ()))
+    affiliations = tuple(sub.get("u", ()))
     for position, heading in enumerate(headings):
-        draft.add_name(
-            fld.tag,
-            personal_name(
-                heading,
-                direct_order=ind1 == "0",
-                titles=sub.get("c", []) if position == 0 else [],
-                role=role,
-                orcid=orcid if position == 0 else None,
-                affiliations=tuple(sub.get("u", ())) if position == 0 else (),
-            ),
-        )
+        if position == 0:
+            name = person_name(heading, direct, titles, role, orcid, affiliations)
+        else:
+            name = person_name(heading, direct, (), role, None, ())
+        draft.add_name(fld.tag, name)
 
 
 def related_work(fld: pymarc.Field, draft: Draft) -> None:

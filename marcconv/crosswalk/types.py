@@ -26,6 +26,11 @@ import re
 
 import pymarc
 
+from marcconv.marc.record import FieldIndex
+
+#: what the type rules read of a record: a pymarc.Record, or its FieldIndex
+Fields = pymarc.Record | FieldIndex
+
 EU_REPO_PREFIX = "info:eu-repo/semantics/"
 
 # 655 info:eu-repo/semantics/<term> (OpenAIRE Guidelines, publication type vocabulary)
@@ -98,11 +103,11 @@ GMD_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
-def _subfields(record: pymarc.Record, tag: str, code: str) -> list[str]:
+def _subfields(record: Fields, tag: str, code: str) -> list[str]:
     return [v for f in record.get_fields(tag) for v in f.get_subfields(code)]
 
 
-def eu_repo_type(record: pymarc.Record) -> str | None:
+def eu_repo_type(record: Fields) -> str | None:
     for value in _subfields(record, "655", "a"):
         if value.startswith(EU_REPO_PREFIX):
             kind = EU_REPO_TYPES.get(value[len(EU_REPO_PREFIX) :].strip().lower())
@@ -119,7 +124,7 @@ COLLECTION_PRIORITY: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def collection_type(record: pymarc.Record) -> str | None:
+def collection_type(record: Fields) -> str | None:
     kinds = {_collection_kind(value) for value in _subfields(record, "980", "a")}
     return next((kind for kind in COLLECTION_PRIORITY if kind in kinds), None)
 
@@ -154,7 +159,7 @@ OTHER_FORMATS: dict[str, str] = {
 }  # fmt: skip
 
 
-def not_bibliographic(record: pymarc.Record) -> str | None:
+def not_bibliographic(record: Fields) -> str | None:
     """What a record is when it describes no bibliographic item: an authority,
     holdings or classification record (leader 06), an Invenio authority or deleted
     record (980), or a UNIMARC record (its 100 $a is coded data, its title in 200)."""
@@ -177,22 +182,22 @@ def not_bibliographic(record: pymarc.Record) -> str | None:
 _UNIMARC_100 = re.compile(r"\d{8}[a-z]")
 
 
-def _names_a_host(record: pymarc.Record) -> bool:
+def _names_a_host(record: Fields) -> bool:
     """A 773 that names a host to be part of ($t title, $p abbreviated title, $g
     its enumeration, $x ISSN, $z ISBN), not only a link ($o, $r, $u, $w)."""
     return any(f.get_subfields("t", "p", "g", "x", "z") for f in record.get_fields("773"))
 
 
-def _host_is_monograph(record: pymarc.Record) -> bool:
+def _host_is_monograph(record: Fields) -> bool:
     return bool(_subfields(record, "773", "z")) and not _subfields(record, "773", "x")
 
 
-def _has_leader(record: pymarc.Record) -> bool:
+def _has_leader(record: Fields) -> bool:
     leader = str(record.leader)
     return len(leader) >= 8 and leader[6] != " "
 
 
-def leader_type(record: pymarc.Record) -> str | None:
+def leader_type(record: Fields) -> str | None:
     if not _has_leader(record):
         return None
     leader = str(record.leader)
@@ -206,7 +211,7 @@ def leader_type(record: pymarc.Record) -> str | None:
     return None
 
 
-def content_type(record: pymarc.Record) -> str | None:
+def content_type(record: Fields) -> str | None:
     """The first 336 (RDA content type: the predominant content; a later "still
     image" is a book's illustrations), by code, else by term."""
     first = record.get("336")
@@ -219,7 +224,7 @@ def content_type(record: pymarc.Record) -> str | None:
     return None
 
 
-def material_type(record: pymarc.Record) -> str | None:
+def material_type(record: Fields) -> str | None:
     """245 $h, the general material designation of AACR2 records."""
     for gmd in _subfields(record, "245", "h"):
         kind = GMD_TYPES.get(gmd.strip(" []:;/.,=").lower())
@@ -228,7 +233,7 @@ def material_type(record: pymarc.Record) -> str | None:
     return None
 
 
-def fields_type(record: pymarc.Record) -> str | None:
+def fields_type(record: Fields) -> str | None:
     """What a record's fields say when it has no leader: a frequency or a
     sequence of issues (310, 321, 362) or an ISSN alone is a periodical, computer
     file characteristics (256) software, an ISBN, publisher or extent a book."""
@@ -244,7 +249,7 @@ def fields_type(record: pymarc.Record) -> str | None:
     return None
 
 
-def detect_type(record: pymarc.Record) -> str:
+def detect_type(record: Fields) -> str:
     """The CSL item type of ``record`` (see the module docstring for the order)."""
     for rule in (eu_repo_type, collection_type):
         kind = rule(record)

@@ -90,6 +90,45 @@ class SourceField(pymarc.Field):
                 return found
         return [(code, value) for code, value in self.subfields if code in codes]
 
+    def get_subfields(self, *codes: str) -> list[str]:
+        """pymarc's ``get_subfields``, without splitting the field (see :meth:`select`)."""
+        wanted = _CODE_SETS.get(codes)
+        if wanted is None:
+            wanted = _CODE_SETS[codes] = frozenset(codes)
+        return [value for _, value in self.select(wanted)]
+
+
+#: the code sets asked of ``get_subfields``, made once
+_CODE_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+class FieldIndex:
+    """A record's fields by tag, for the many lookups of one conversion: pymarc's
+    ``get_fields`` and ``get`` look at every field each time."""
+
+    __slots__ = ("by_tag", "leader")
+
+    def __init__(self, record: pymarc.Record) -> None:
+        self.leader = record.leader
+        by_tag: dict[str, list[pymarc.Field]] = {}
+        for fld in record.fields:
+            found = by_tag.get(fld.tag)
+            if found is None:
+                by_tag[fld.tag] = [fld]
+            else:
+                found.append(fld)
+        self.by_tag = by_tag
+
+    def get_fields(self, *tags: str) -> list[pymarc.Field]:
+        """The fields with these tags, tag by tag (each tag's in record order)."""
+        if len(tags) == 1:
+            return self.by_tag.get(tags[0], [])
+        return [f for tag in tags for f in self.by_tag.get(tag, ())]
+
+    def get(self, tag: str) -> pymarc.Field | None:
+        found = self.by_tag.get(tag)
+        return found[0] if found else None
+
 
 #: pymarc's own storage of a field's subfields, under the lazy property above
 _SUBFIELDS: Any = pymarc.Field.__dict__["subfields"]

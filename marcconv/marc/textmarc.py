@@ -37,6 +37,8 @@ from marcconv.errors import Diagnostic, Severity
 from marcconv.marc import record as record_module
 from marcconv.marc.dialects import foreign_line_message
 from marcconv.marc.record import (
+    LOCAL_CONTROL_TAGS,
+    MAX_FIELDS,
     MAX_LINE_BYTES,
     Chunk,
     Cutting,
@@ -104,6 +106,8 @@ def _split_collapsed(pending: _Line) -> list[_Line]:
     parts.append((number, recid, tag, ind1, ind2, value[start:]))
     return parts
 
+
+_new_field = object.__new__
 
 #: raw indicator characters → the field's indicators ("_" and space are blank)
 _INDICATOR_PAIRS: dict[tuple[str, str], pymarc.Indicators] = {}
@@ -225,20 +229,47 @@ def read_textmarc(
     pending: _Line | None = None
     pending_recid = None
     more = _Continued()  # lines that continue the pending field's value
-    for number, raw in enumerate(lines, first_line):
-        line = raw.rstrip("\r\n")
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        if not line or line.isspace():
-            continue
-        label = _label(line)
-        if label is not None:
-            recid, tag, ind1, ind2, value = label
+    indicator_pairs = _INDICATOR_PAIRS
+    new_field = _new_field
+    for number, (recid, tag, ind1, ind2, value, line) in enumerate(
+        _rows(lines, first_line), first_line
+    ):
+        if recid:
             if pending_recid is None or recid == pending_recid or _looks_like_field(tag, value):
                 if pending is not None:
-                    done = records.add(more.joined(pending))
-                    if done:
-                        yield from done
+                    if more.parts:
+                        pending = more.joined(pending)
+                    # the common line, done here: a data field of the record being read
+                    current = records.current
+                    held = pending[5]
+                    if (
+                        current is not None
+                        and current.record_id == pending[1]
+                        and current.failure is None
+                        and records.collapsed is False
+                        and held[:2] == "$$"
+                        and held[2:3] not in ("", "_")
+                        and pending[2][:2] != "00"
+                        and pending[2] not in LOCAL_CONTROL_TAGS
+                        and not held[-1].isspace()
+                        and f" {pending[1]} " not in held
+                        and len(fields := current.record.fields) < MAX_FIELDS
+                    ):
+                        pair = indicator_pairs.get((pending[3], pending[4]))
+                        if pair is None:
+                            pair = _indicators_of(pending[3], pending[4])
+                        fld = new_field(SourceField)
+                        fld.tag = pending[2]
+                        fld.line = pending[0]
+                        fld._raw = held
+                        fld.control_field = False
+                        fld.data = None
+                        fld._indicators = pair
+                        fields.append(fld)
+                    else:
+                        done = records.add(pending)
+                        if done:
+                            yield from done
                 current = records.current
                 if current is not None and current.record_id != recid:
                     records.current = None
@@ -246,6 +277,9 @@ def read_textmarc(
                 pending = (number, recid, tag, ind1, ind2, value)
                 pending_recid = recid
                 continue
+            line = f"{recid} {tag}{ind1}{ind2}" + (f" {value}" if value else "")
+        elif not line or line.isspace():
+            continue
         if pending is None:
             yield Diagnostic(
                 Severity.WARNING,
@@ -261,6 +295,42 @@ def read_textmarc(
         yield from records.add(more.joined(pending))
     if records.current is not None:
         yield records.current
+
+
+#: a line of a chunk: a field line's label and value, or any other line
+_ROW = re.compile(r"^(?:(\d+) ([0-9A-Za-z]{3})(.)(.)(?: (.*))?|(.*))$", re.ASCII | re.MULTILINE)
+
+
+def _rows(lines: Iterable[str], first_line: int) -> Iterable[tuple[str, str, str, str, str, str]]:
+    """(record id, tag, indicators, value, "") of each field line, ("", ..., line)
+    of any other, in order.  A chunk's lines (a list with no carriage return) are
+    split by one regular expression pass; a stream, line by line."""
+    if isinstance(lines, list):
+        text = "".join(lines)
+        ends = text.count("\n")  # each line ends with one (the last may not)
+        whole = ends == len(lines) or (ends == len(lines) - 1 and not text.endswith("\n"))
+        if whole and "\r" not in text:
+            if first_line == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            rows: list[tuple[str, str, str, str, str, str]] = _ROW.findall(text)
+            return rows[: len(lines)]  # not the empty match after the last line end
+    return _rows_of_lines(lines, first_line)
+
+
+def _rows_of_lines(
+    lines: Iterable[str], first_line: int
+) -> Iterator[tuple[str, str, str, str, str, str]]:
+    match = _FIELD_LINE.fullmatch
+    for number, raw in enumerate(lines, first_line):
+        line = raw.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        found = match(line)
+        if found is None:
+            yield "", "", "", "", "", line
+        else:
+            recid, tag, ind1, ind2, value = found.groups("")
+            yield recid, tag, ind1, ind2, value, ""
 
 
 class _Continued:
