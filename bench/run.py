@@ -192,8 +192,8 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
             recid = f"{number:09d}"
             out.write("".join(recid + line for line in records[(number - 1) % len(records)]))
     import pymarc
-    from marcconv.marc.marcxml import MarcxmlWriter
 
+    from marcconv.marc.marcxml import MarcxmlWriter
     from marcconv.marc.record import SourceRecord
     from marcconv.sources import read_records
 
