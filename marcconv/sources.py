@@ -81,17 +81,40 @@ def read_lines(
     """Decoded lines of ``stream``; invalid bytes are reported once per line and replaced.
 
     A line longer than :data:`MAX_LINE_BYTES` is reported and skipped without ever
-    being held whole.
+    being held whole.  Lines are read a block at a time and a block decoded at
+    once; only a block with an invalid byte is decoded line by line.
     """
     number = first_line - 1
-    while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
+    size = min(LINE_BLOCK, MAX_LINE_BYTES)  # a longer line always reaches past a block
+    while block := stream.read(size):
+        long_line = False
+        if not block.endswith(b"\n"):  # complete the block's last line
+            start = block.rfind(b"\n") + 1
+            line = block[start:] + stream.readline(MAX_LINE_BYTES + 1 - (len(block) - start))
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                long_line = True
+                block = block[:start]
+                while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+            else:
+                block = block[:start] + line
+        try:
+            text = block.decode(encoding)
+        except UnicodeDecodeError:
+            for raw in _split(block):
+                number += 1
+                yield _decoded(raw, encoding, source, number, report)
+        else:
+            lines = text.split("\n")
+            last = lines.pop()
+            number += len(lines)
+            for line_text in lines:
+                yield line_text + "\n"
+            if last:
+                number += 1
+                yield last
+        if long_line:
+            number += 1
             report(
                 Diagnostic(
                     Severity.ERROR,
@@ -100,20 +123,35 @@ def read_lines(
                     number,
                 )
             )
-            continue
-        try:
-            yield raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            report(
-                Diagnostic(
-                    Severity.WARNING,
-                    f"invalid {encoding} byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-                    " (replaced by U+FFFD; use --encoding if the file is not UTF-8)",
-                    source,
-                    number,
-                )
+
+
+#: bytes read at a time
+LINE_BLOCK = 1 << 20
+
+
+def _split(block: bytes) -> list[bytes]:
+    """A block's lines, each with its line end."""
+    parts = block.split(b"\n")
+    last = parts.pop()
+    return [part + b"\n" for part in parts] + ([last] if last else [])
+
+
+def _decoded(
+    raw: bytes, encoding: str, source: str, number: int, report: Callable[[Diagnostic], None]
+) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        report(
+            Diagnostic(
+                Severity.WARNING,
+                f"invalid {encoding} byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+                " (replaced by U+FFFD; use --encoding if the file is not UTF-8)",
+                source,
+                number,
             )
-            yield raw.decode(encoding, errors="replace")
+        )
+        return raw.decode(encoding, errors="replace")
 
 
 def check_inputs(paths: Iterable[str]) -> None:

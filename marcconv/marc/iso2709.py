@@ -210,7 +210,7 @@ def _recover_fields(data: bytes, out: SourceRecord, utf8: bool) -> list[SourceFi
                 0,
                 (ind[0], ind[1]),
                 [
-                    pymarc.Subfield(s[:1].decode("latin-1"), _text(s[1:], utf8))
+                    pymarc.Subfield(s[:1].decode("latin-1"), _text(s[1:], utf8, out))
                     for s in subfields
                     if s
                 ],
@@ -219,10 +219,15 @@ def _recover_fields(data: bytes, out: SourceRecord, utf8: bool) -> list[SourceFi
     return fields
 
 
-def _text(value: bytes, utf8: bool) -> str:
+def _text(value: bytes, utf8: bool, out: SourceRecord | None = None) -> str:
     if utf8:
         return value.decode("utf-8", "replace")
-    return str(pymarc.marc8_to_unicode(value, hide_utf8_warnings=True))
+    try:
+        return str(pymarc.marc8_to_unicode(value, hide_utf8_warnings=True))
+    except UnicodeDecodeError:  # a broken MARC-8 escape sequence
+        if out is not None:
+            out.warn("a value is not valid MARC-8; its undecodable bytes written as U+FFFD")
+        return value.decode("ascii", "replace")
 
 
 def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord | Diagnostic:
