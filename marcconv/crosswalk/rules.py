@@ -159,7 +159,7 @@ def by_code(fld: pymarc.Field, codes: frozenset[str]) -> dict[str, list[str]]:
 
 
 def _line(fld: pymarc.Field) -> int | None:
-    return getattr(fld, "line", None)
+    return getattr(fld, "line", None) or None  # a binary record has no lines
 
 
 # ----------------------------------------------------------------- control and numbers
