@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pymarc
 
-from marcconv.crosswalk.rules import Draft, rule_for
+from marcconv.crosswalk.rules import TAG_RULES, Draft, rule_for
 from marcconv.crosswalk.types import detect_type, not_bibliographic
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError, Severity
 from marcconv.marc.record import FieldIndex, SourceField, SourceRecord, view_of
@@ -36,8 +36,10 @@ def to_reference(source: SourceRecord | pymarc.Record, *, all_records: bool = Fa
     if not all_records and (what := not_bibliographic(index)) is not None:
         raise NotBibliographic(what, source.record_id)
     draft = Draft(Reference(id=source.record_id))
+    known = TAG_RULES
     for fld in record.fields:
-        rule = rule_for(fld)
+        tag = fld.tag
+        rule = known[tag] if tag in known else rule_for(fld)
         if rule is not None:
             rule.apply(fld, draft)
             if rule.single:

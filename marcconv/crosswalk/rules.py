@@ -1060,11 +1060,23 @@ def label_of(fld: pymarc.Field) -> str:
 
 #: (tag, indicators) → its rule (None: no rule), for the labels seen so far
 _RULE_CACHE: dict[tuple[str, object], Rule | None] = {}
+#: the tags of the rules whose labels look at the indicators: the others are known by tag
+_BY_INDICATORS = frozenset(
+    alternative[:3]
+    for rule in RULES
+    for alternative in rule.label.split("|")
+    if alternative[3:] != ".."
+)
+#: tag → its rule (None: no rule) for the tags whose rule does not look at indicators
+TAG_RULES: dict[str, Rule | None] = {}
 
 
 def rule_for(fld: pymarc.Field) -> Rule | None:
     """The rule for a field's label; labels seen before are looked up, not matched."""
-    key = (fld.tag, fld.indicators)
+    tag = fld.tag
+    if tag in TAG_RULES:
+        return TAG_RULES[tag]
+    key = (tag, fld.indicators)
     try:
         return _RULE_CACHE[key]
     except KeyError:
@@ -1076,4 +1088,6 @@ def rule_for(fld: pymarc.Field) -> Rule | None:
             break
     if len(_RULE_CACHE) < 100_000:  # hostile input with endless labels
         _RULE_CACHE[key] = found
+    if tag not in _BY_INDICATORS and len(TAG_RULES) < 100_000:
+        TAG_RULES[tag] = found
     return found

@@ -231,6 +231,8 @@ def read_textmarc(
     more = _Continued()  # lines that continue the pending field's value
     indicator_pairs = _INDICATOR_PAIRS
     new_field = _new_field
+    fields: list[pymarc.Field] = []  # the fields of the record being read
+    marker = ""  # " RECID ": a value holding it may hide fields (the collapsed form)
     for number, (recid, tag, ind1, ind2, value, line) in enumerate(
         _rows(lines, first_line), first_line
     ):
@@ -240,27 +242,27 @@ def read_textmarc(
                     if more.parts:
                         pending = more.joined(pending)
                     # the common line, done here: a data field of the record being read
+                    p_number, p_recid, p_tag, p_ind1, p_ind2, held = pending
                     current = records.current
-                    held = pending[5]
                     if (
-                        current is not None
-                        and current.record_id == pending[1]
+                        held[:2] == "$$"
+                        and held[2:3] not in ("", "_")
+                        and current is not None
+                        and current.record_id == p_recid
                         and current.failure is None
                         and records.collapsed is False
-                        and held[:2] == "$$"
-                        and held[2:3] not in ("", "_")
-                        and pending[2][:2] != "00"
-                        and pending[2] not in LOCAL_CONTROL_TAGS
+                        and p_tag[:2] != "00"
+                        and p_tag not in LOCAL_CONTROL_TAGS
                         and not held[-1].isspace()
-                        and f" {pending[1]} " not in held
-                        and len(fields := current.record.fields) < MAX_FIELDS
+                        and marker not in held
+                        and len(fields) < MAX_FIELDS
                     ):
-                        pair = indicator_pairs.get((pending[3], pending[4]))
+                        pair = indicator_pairs.get((p_ind1, p_ind2))
                         if pair is None:
-                            pair = _indicators_of(pending[3], pending[4])
+                            pair = _indicators_of(p_ind1, p_ind2)
                         fld = new_field(SourceField)
-                        fld.tag = pending[2]
-                        fld.line = pending[0]
+                        fld.tag = p_tag
+                        fld.line = p_number
                         fld._raw = held
                         fld.control_field = False
                         fld.data = None
@@ -274,8 +276,13 @@ def read_textmarc(
                 if current is not None and current.record_id != recid:
                     records.current = None
                     yield current  # complete: no later line can join it
+                if recid != pending_recid:
+                    marker = f" {recid} "
                 pending = (number, recid, tag, ind1, ind2, value)
                 pending_recid = recid
+                current = records.current
+                if current is not None:
+                    fields = current.record.fields
                 continue
             line = f"{recid} {tag}{ind1}{ind2}" + (f" {value}" if value else "")
         elif not line or line.isspace():
