@@ -178,7 +178,7 @@ def _text_lines(item: object) -> list[str]:
 
     out = io.StringIO()
     TextmarcWriter(out).write_record(item)  # type: ignore[arg-type]
-    return [line[9:] for line in out.getvalue().splitlines(keepends=True)]
+    return [line[line.index(" ") :] for line in out.getvalue().splitlines(keepends=True)]
 
 
 def build(n: int, records: list[list[str]]) -> dict[str, Path]:

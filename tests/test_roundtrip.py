@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError
-from marcconv.marc.alephseq import AlephseqWriter, read_alephseq
+from marcconv.marc.alephseq import FORMAT_BY_TYPE, AlephseqWriter, read_alephseq
 from marcconv.marc.iso2709 import read_iso2709
 from marcconv.marc.line import YazLineWriter as LineWriter
 from marcconv.marc.line import read_line
 from marcconv.marc.marcjson import read_marcjson
 from marcconv.marc.marcxml import MarcxmlWriter, read_marcxml
 from marcconv.marc.mrk import read_mrk
-from marcconv.marc.record import SourceRecord, record_from
+from marcconv.marc.record import SourceField, SourceRecord, record_from
 from marcconv.marc.textmarc import TextmarcWriter, read_textmarc
 from marcconv.marc.writing import RecordWriter
 from marcconv.sources import read_records
@@ -91,6 +91,15 @@ def _ours(writer: type[RecordWriter], records: list[pymarc.Record]) -> str:
     return out.getvalue()
 
 
+def _without_opening_fmt(record: pymarc.Record) -> pymarc.Record:
+    """The record without the FMT line Aleph opens every record with (the writer adds
+    it from the leader)."""
+    opening = record.fields[0]
+    assert opening.tag == "FMT" and opening.data in set(FORMAT_BY_TYPE.values()) | {"SE"}
+    record.fields = record.fields[1:]
+    return record
+
+
 def _read(items: Iterable[SourceRecord | Diagnostic]) -> list[pymarc.Record]:
     got = list(items)
     assert not [i for i in got if isinstance(i, Diagnostic)]
@@ -101,9 +110,10 @@ ROUND_TRIPS: dict[str, Callable[[list[pymarc.Record]], list[pymarc.Record]]] = {
     "textmarc": lambda rs: _read(
         read_textmarc(io.StringIO(_ours(TextmarcWriter, rs)).readlines(), "t")
     ),
-    "alephseq": lambda rs: _read(
-        read_alephseq(io.StringIO(_ours(AlephseqWriter, rs)).readlines(), "a")
-    ),
+    "alephseq": lambda rs: [
+        _without_opening_fmt(r)
+        for r in _read(read_alephseq(io.StringIO(_ours(AlephseqWriter, rs)).readlines(), "a"))
+    ],
     "line": lambda rs: _read(read_line(io.StringIO(_ours(LineWriter, rs)).readlines(), "l")),
     "marcxml": lambda rs: _read(read_marcxml(io.BytesIO(_ours(MarcxmlWriter, rs).encode()), "x")),
     # serialisations marcconv reads but does not write: pymarc writes them
@@ -236,3 +246,55 @@ def test_corpus_raw_files_give_the_same_references_as_aleph(source: str) -> None
             )
     missing = {k for k, v in aleph.items() if raw[v] == 0}
     assert missing == {k for s, k in DERIVATION_FAULTS if s == source}
+
+
+@pytest.mark.parametrize(
+    ("leader", "fmt"),
+    [
+        (None, "BK"),
+        ("00000nam a2200000 a 4500", "BK"),
+        ("00000nas a2200000 a 4500", "SE"),
+        ("00000cjm a2200000 a 4500", "MU"),
+        ("00000nem a2200000 a 4500", "MP"),
+        ("00000ngm a2200000 a 4500", "VM"),
+        ("00000nmm a2200000 a 4500", "CF"),
+        ("00000npc a2200000 a 4500", "MX"),
+    ],
+)
+def test_aleph_records_open_with_their_format(leader: str | None, fmt: str) -> None:
+    out = io.StringIO()
+    source = record_from("x", "12", None, leader)
+    source.record.fields.append(pymarc.Field("245", subfields=[pymarc.Subfield("a", "T")]))
+    AlephseqWriter(out).write_record(source)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"000000012 FMT   L {fmt}"
+    assert lines[-1] == "000000012 245   L $$aT"
+
+
+def test_aleph_keeps_the_records_own_format_first() -> None:
+    out = io.StringIO()
+    source = record_from("x", "12", None, "00000nam a2200000 a 4500")
+    source.record.fields = [
+        SourceField("001", 1, data="12"),
+        SourceField("FMT", 2, data="SE"),
+        SourceField("FMT", 3, data="VM"),
+    ]
+    AlephseqWriter(out).write_record(source)
+    assert out.getvalue().splitlines() == [
+        "000000012 FMT   L SE",
+        "000000012 LDR   L 00000nam^a2200000^a^4500",
+        "000000012 001   L 12",
+    ]
+    assert "second FMT field 'VM' left out" in source.diagnostics[0].message
+
+
+def test_numbers_wider_than_nine_digits_give_way_to_the_position() -> None:
+    out = io.StringIO()
+    writer = AlephseqWriter(out)
+    for number in ("99177355940001161", "7"):
+        source = record_from("x", number, None)
+        source.record.fields.append(pymarc.Field("001", data=number))
+        writer.write_record(source)
+    assert [line[:9] for line in out.getvalue().splitlines()] == ["000000001"] * 2 + [
+        "000000007"
+    ] * 2

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+import pymarc
+
 from marcconv.errors import Diagnostic, Severity
 from marcconv.marc import record as record_module
 from marcconv.marc.dialects import mixed_dialect_message
@@ -145,13 +147,45 @@ def record_start(stream: BinaryIO, offset: int) -> int:
 CUTTING = Cutting(chunks, read_chunk, record_start=record_start)
 
 
+#: Aleph's record format (``FMT``) by the leader's type of record (06)
+FORMAT_BY_TYPE = {
+    "a": "BK", "t": "BK",  # language material; serial when 07 is b, i or s
+    "c": "MU", "d": "MU", "i": "MU", "j": "MU",  # music, sound recordings
+    "e": "MP", "f": "MP",  # maps
+    "g": "VM", "k": "VM", "o": "VM", "r": "VM",  # visual materials
+    "m": "CF",  # computer files
+    "p": "MX",  # mixed materials
+}  # fmt: skip
+SERIAL_LEVELS = frozenset("bis")
+
+
+def aleph_format(source: SourceRecord) -> str:
+    """The ``FMT`` Aleph gives a record: from its leader, ``BK`` without one."""
+    if not source.has_leader:
+        return "BK"
+    leader = str(source.record.leader)
+    kind = FORMAT_BY_TYPE.get(leader[6:7], "BK")
+    return "SE" if kind == "BK" and leader[7:8] in SERIAL_LEVELS else kind
+
+
 class AlephseqWriter(LineWriter):
-    """``000000001 24510 L $$aTitle``: blank indicators as spaces, ``^`` for blanks in
-    the leader and 006-008."""
+    """``000000001 FMT   L BK``, ``000000001 24510 L $$aTitle``: every record opens
+    with its ``FMT`` line as in Aleph (readers such as Catmandu's start a record
+    there), made from the leader when the record has none; blank indicators as
+    spaces, ``^`` for blanks in the leader and 006-008."""
 
     name = "alephseq"
     extension = "seq"
     caret_blanks = True
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        formats = [fld for fld in fields if fld.tag == "FMT"]
+        for extra in formats[1:]:
+            source.warn(f"second FMT field {extra.data!r} left out: an FMT line opens a record")
+        fmt = formats[0].data if formats and formats[0].data else aleph_format(source)
+        rest = [fld for fld in fields if fld.tag != "FMT"]
+        opening = self._line(number, "FMT", " ", " ", self._value(fmt, "FMT", source))
+        return opening + super().render_fields(source, rest, number)
 
     def _line(self, sysno: str, tag: str, ind1: str, ind2: str, data: str) -> str:
         return f"{sysno} {tag}{ind1}{ind2} L {data}\n"

@@ -64,16 +64,24 @@ class RecordWriter(ABC):
         """Finish the output."""
 
 
+#: the widest record number a line format holds: readers cut lines at column 9
+NUMBER_WIDTH = 9
+
+
 def own_number(source: SourceRecord) -> str | None:
     """The record's own 9-digit number: its 001 if numeric, else the id it was read
-    with if numeric; None if it has none (its position in the output is used)."""
+    with if numeric; None if it has none, or a number wider than 9 digits (an
+    OCLC or Alma id), which Invenio and Aleph readers would cut (its position in
+    the output is used)."""
     control = source.record.get("001")
     for candidate in (
         control.data.strip() if control is not None and control.data else "",
         source.record_id,
     ):
         if candidate.isascii() and candidate.isdigit():  # not "¹"
-            return f"{int(candidate):09d}"
+            number = f"{int(candidate):0{NUMBER_WIDTH}d}"
+            if len(number) == NUMBER_WIDTH:
+                return number
     return None
 
 
