@@ -2,7 +2,8 @@
 #   make demo   convert every file in samples/ to every format under build/demo/FORMAT/
 #   make test   ruff, mypy and the whole pytest suite
 #   make fuzz   the hostile-input and fault campaign, and the fuzz test with more examples
-#   make bench  records/second and peak memory for N = 1,000 to 100,000 (bench/RESULTS.md)
+#   make bench  records per CPU and wall second, peak memory, for N = 1,000 to 100,000,
+#               beside Catmandu, bibutils and Citation.js on the same records (bench/RESULTS.md)
 #   make agreement  citations against citeproc-js for eight styles (bench/AGREEMENT.md)
 #   make docs   regenerate docs/mapping.md and docs/fidelity.md
 #   make fidelity  the crosswalk against four other projects' expectations
@@ -19,7 +20,7 @@ CONFORMANCE := ../shared/conformance
 FUZZ_EXAMPLES ?= 3000
 
 .PHONY: demo test lint fuzz bench agreement docs fidelity fidelity-refs golden conformance-setup \
-	tex-tools pandoc-tool clean
+	tex-tools pandoc-tool bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,7 +83,21 @@ fuzz: $(VENV)/.installed-test tex-tools
 	$(BIN)/python -m tests.campaign
 	MARCCONV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_hostile.py -k fuzzed
 
-bench: $(VENV)/.installed
+# the peers bench/run.py measures beside marcconv: Catmandu and bibutils (apt), Citation.js (npm)
+BENCH_PACKAGES := libcatmandu-marc-perl libcatmandu-bibtex-perl libcatmandu-ris-perl bibutils \
+	nodejs npm
+bench-tools:
+	@command -v catmandu >/dev/null && command -v xml2bib >/dev/null && command -v npm >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "installing $(BENCH_PACKAGES)"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq --no-install-recommends $(BENCH_PACKAGES) >/dev/null || \
+	    echo "could not install the peers: bench/run.py will say which it leaves out"; }
+	@[ -d bench/peers/node_modules/@citation-js/plugin-ris ] || \
+	  npm ci --prefix bench/peers --no-audit --no-fund --loglevel=error || \
+	  echo "could not install Citation.js: bench/run.py will leave it out"
+
+bench: $(VENV)/.installed bench-tools
 	$(BIN)/python bench/run.py
 
 # citations against citeproc-js, style by style (needs ../shared/conformance)

@@ -11,14 +11,20 @@ measures, each in its own process:
 * the floor: a plain Python loop that only splits the lines into tag and subfields;
 * pymarc parsing the same records as ISO 2709 and as MARCXML (``map_xml``);
 * ``marcconv convert -t FORMAT`` for each writer, with ``--jobs 1`` and ``--jobs 2``;
+* the peers, on the same records: Catmandu (reading them as Aleph sequential, with
+  the fix files of ``bench/peers``), bibutils (from MODS) and Citation.js (from
+  marcconv's own CSL-JSON), each where it is installed (``make bench-tools``);
 * citations: ``-t citation`` for apa and ieee on the first 1,000, 10,000 and
   100,000 records (``--citations 500,2000`` for a shorter run).
 
-Peak memory is the process's own high-water mark (``VmHWM``) and, where worker
-processes add more than 5 % to it, the largest sum of the proportional set sizes
-of all processes (sampled while it runs).  The table gives
-every figure as a ratio to the floor and is written to ``bench/RESULTS.md``
-with a description of the machine.
+Each figure is the median of ``--repeat`` runs (one run from 100,000 records on)
+and is given as wall time and as CPU time (user + system of the process and all
+its children, from ``wait4``): these machines are shared, and CPU time is what
+a busy neighbour disturbs least.  Peak memory is the largest resident set of any
+one process of the run and, where worker processes add more than 5 % to it, the
+largest sum of the proportional set sizes of all processes (sampled while it
+runs).  The tables and the ratios to the floor and to each peer are written to
+``bench/RESULTS.md`` with a description of the machine.
 """
 
 from __future__ import annotations
@@ -27,8 +33,12 @@ import argparse
 import os
 import platform
 import re
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +48,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "textmarc"
 DATA = HERE / "data"
+PEERS = HERE / "peers"
 
-#: runs a Python snippet or marcconv and prints its own peak RSS (kB) on stderr at exit
+#: prepended to each Python run: prints its own peak resident set (kB) on stderr at exit
 PEAK = """
 import atexit, sys
 def _peak():
@@ -49,14 +60,14 @@ def _peak():
                 if line.startswith("VmHWM"):
                     sys.stderr.write("\\npeak-kB " + line.split()[1] + "\\n")
     except OSError:
-        import resource
-        sys.stderr.write("\\npeak-kB %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        pass
 atexit.register(_peak)
 """
 
 FLOOR = (
     PEAK
     + """
+import sys
 count, previous = 0, None
 with open(sys.argv[1], encoding="utf-8") as lines:
     for line in lines:
@@ -71,19 +82,9 @@ print(count)
 PYMARC_ISO = (
     PEAK
     + """
-import pymarc
+import sys, pymarc
 with open(sys.argv[1], "rb") as data:
     print(sum(1 for record in pymarc.MARCReader(data, permissive=True) if record is not None))
-"""
-)
-
-PYMARC_XML = (
-    PEAK
-    + """
-import pymarc
-count = []
-pymarc.map_xml(lambda record: count.append(1), sys.argv[1])
-print(len(count))
 """
 )
 
@@ -92,6 +93,16 @@ MARCCONV = (
     + """
 from marcconv.cli import main
 main(sys.argv[1:])
+"""
+)
+
+PYMARC_XML = (
+    PEAK
+    + """
+import sys, pymarc
+count = []
+pymarc.map_xml(lambda record: count.append(1), sys.argv[1])
+print(len(count))
 """
 )
 
@@ -104,9 +115,11 @@ WORKERS_SHOWN = 1.05
 class Measure:
     label: str
     records: int
-    seconds: float
-    peak_mb: float  # the main process's VmHWM
+    seconds: float  # wall time
+    cpu: float  # user + system time of the process and all its children
+    peak_mb: float  # the largest resident set of any one process of the run
     all_mb: float  # the largest sum of PSS over it and its worker processes, sampled
+    written: int = -1  # a peer's entries in its output, where they are counted
 
     def memory(self) -> str:
         """Peak memory; also that of all processes together where workers add to it."""
@@ -116,7 +129,27 @@ class Measure:
 
     @property
     def rate(self) -> float:
+        """Records per second of wall time."""
         return self.records / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_rate(self) -> float:
+        """Records per second of CPU time."""
+        return self.records / self.cpu if self.cpu else 0.0
+
+
+def median(runs: list[Measure]) -> Measure:
+    """The median wall time, CPU time and memory of repeated runs of one command."""
+    first = runs[0]
+    return Measure(
+        first.label,
+        first.records,
+        statistics.median(m.seconds for m in runs),
+        statistics.median(m.cpu for m in runs),
+        statistics.median(m.peak_mb for m in runs),
+        statistics.median(m.all_mb for m in runs),
+        min(m.written for m in runs),
+    )
 
 
 def pool() -> list[list[str]]:
@@ -215,46 +248,92 @@ def build(n: int, records: list[list[str]]) -> dict[str, Path]:
 SAMPLE = 0.25
 
 
-def tree_pss_kb(pid: int) -> int:
-    """Proportional set size of a process and all its descendants, in kB (Linux):
-    pages that forked processes still share are counted once in all."""
-    total, todo = 0, [pid]
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """The largest resident high-water mark (VmHWM) of a process and its descendants,
+    and the sum of their proportional set sizes (pages that forked processes still
+    share are counted once in all), in kB (Linux; zeros elsewhere)."""
+    most = total = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
+            with open(f"/proc/{current}/status") as status:
+                hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
             with open(f"/proc/{current}/smaps_rollup") as rollup:
                 total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+            most = max(most, hwm)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo.extend(int(child) for child in children.read().split())
         except (OSError, StopIteration, ValueError):
             continue  # it ended meanwhile, or this is not Linux
-    return total
+    return most, total
 
 
-def run(label: str, records: int, argv: list[str]) -> Measure:
-    """One timed run; it must have read exactly ``records`` records."""
-    start = time.perf_counter()
-    with subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
-    ) as process:
-        most = 0
-        while True:
-            try:
-                stdout, stderr = process.communicate(timeout=SAMPLE)
-                break
-            except subprocess.TimeoutExpired:
-                most = max(most, tree_pss_kb(process.pid))
-    seconds = time.perf_counter() - start
-    summary = re.search(r"read (\d+) records", stderr)
-    count = int(summary.group(1)) if summary else int((stdout.split() or ["-1"])[0])
-    if process.returncode != 0 or count != records:
+class Sampler(threading.Thread):
+    """Samples a process tree's memory every ``SAMPLE`` seconds until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.all_kb = pid, 0, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        first = [0.005, 0.02, 0.05, 0.1]  # then every SAMPLE: short runs are sampled too
+        while not self.done.wait(first.pop(0) if first else SAMPLE):
+            peak, total = tree_memory_kb(self.pid)
+            self.peak_kb, self.all_kb = max(self.peak_kb, peak), max(self.all_kb, total)
+
+
+#: how a run's output tells how many records it read or wrote
+Counter = str
+
+
+def run(label: str, records: int, argv: list[str], count: Counter = "summary") -> Measure:
+    """One timed run; it must have read (or, for a peer, written) exactly ``records``.
+
+    ``count`` says where the number is: ``summary`` (marcconv's ``read N records``
+    on stderr), ``first`` (the first word of stdout), or a regular expression
+    counted over the lines of stdout (a peer's entries)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        sampler = Sampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)  # its CPU time, and that of its children
+        sampler.done.set()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        if count == "summary":
+            found = re.search(r"read (\d+) records", stderr)
+            got = int(found.group(1)) if found else -1
+        elif count == "first":
+            got = int((out.read().split() or [b"-1"])[0])
+        else:
+            entry = re.compile(count.encode())
+            got = sum(1 for line in out if entry.match(line))
+    peer = count not in ("summary", "first")
+    if process.returncode != 0 or (got != records and not peer):
         raise SystemExit(
-            f"{label}: exit {process.returncode}, {count} of {records} records: {stderr[-2000:]}"
+            f"{label}: exit {process.returncode}, {got} of {records} records: {stderr[-2000:]}"
         )
-    peak = stderr.rsplit("peak-kB ", 1)
-    peak_mb = int(peak[1].split()[0]) / 1024 if len(peak) == 2 else float("nan")
-    return Measure(label, records, seconds, peak_mb, most / 1024)
+    sampler.join()
+    # ru_maxrss would count the bench's own memory (Linux keeps it across fork and exec):
+    # a Python run reports its own VmHWM at exit; a peer's is sampled
+    reported = re.findall(r"peak-kB (\d+)", stderr)
+    peak_kb = max([sampler.peak_kb, *map(int, reported)])
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(label, records, seconds, cpu, peak_kb / 1024, sampler.all_kb / 1024, got)
+
+
+def repeated(
+    times: int, label: str, records: int, argv: list[str], count: Counter = "summary"
+) -> Measure:
+    """The median of ``times`` runs."""
+    return median([run(label, records, argv, count) for _ in range(times)])
 
 
 def machine() -> str:
@@ -282,11 +361,98 @@ def marcconv_command(python: str, path: str, *options: str) -> list[str]:
     return [python, "-c", MARCCONV, "convert", path, *options, "-q", "-v", "-o", os.devnull]
 
 
+#: a BibTeX entry and a RIS record, as each peer writes them (counted over its output)
+ENTRY = {"bibtex": r"@\w+\{", "ris": r"TY  - "}
+
+
+@dataclass(frozen=True)
+class Peer:
+    name: str
+    tool: str  # the program that must be on PATH
+    source: str  # which prepared input it reads: "seq", "mods" or "json"
+    commands: dict[str, list[str]]  # format -> argv, "{input}" standing for the input file
+    note: str
+    largest: int = 10**9  # run on inputs of at most this many records
+    once: bool = False  # one run per figure, not the median of --repeat
+
+
+PEER_LIST = [
+    Peer(
+        "Catmandu",
+        "catmandu",
+        "seq",
+        {
+            fmt: [
+                *("catmandu", "convert", "MARC", "--type", "ALEPHSEQ", "--file", "{input}"),
+                *("to", exporter, "--fix", str(PEERS / f"catmandu-{fmt}.fix")),
+            ]
+            for fmt, exporter in (("bibtex", "BibTeX"), ("ris", "RIS"))
+        },
+        "Perl; reads marcconv's Aleph sequential output of the same records and maps"
+        " about 25 core fields with `bench/peers/catmandu-*.fix` (marcconv maps every field)",
+    ),
+    Peer(
+        "bibutils",
+        "xml2bib",
+        "mods",
+        {"bibtex": ["xml2bib", "{input}"], "ris": ["xml2ris", "{input}"]},
+        "C; reads MODS (made untimed from marcconv's RIS by `ris2xml`): it cannot read MARC."
+        " A few records with thousands of authors take it about a second each, so it runs"
+        " once per figure and on at most 10,000 records",
+        largest=10_000,
+        once=True,
+    ),
+    Peer(
+        "Citation.js",
+        "node",
+        "json",
+        {fmt: ["node", str(PEERS / "citation-js.js"), "{input}", fmt] for fmt in ("bibtex", "ris")},
+        "JavaScript; only writes: it reads marcconv's own CSL-JSON of the same records",
+    ),
+]
+
+
+def peer_ready(peer: Peer) -> bool:
+    if shutil.which(peer.tool) is None:
+        return False
+    if peer.name == "Citation.js":
+        return (PEERS / "node_modules" / "@citation-js" / "plugin-ris").is_dir()
+    if peer.name == "bibutils":
+        return shutil.which("ris2xml") is not None
+    return True
+
+
+def peer_input(python: str, txt: str, source: str) -> str:
+    """marcconv's output that a peer reads, made once per input (not timed)."""
+    target = Path(txt).with_suffix("." + source)
+    if target.exists():
+        return str(target)
+    if source == "mods":
+        ris = Path(txt).with_suffix(".ris")
+        subprocess.run(
+            [python, "-m", "marcconv", "convert", txt, "-t", "ris", "-q", "-o", str(ris)],
+            check=True,
+        )
+        with open(target, "wb") as mods:
+            subprocess.run(
+                ["ris2xml", "-un", str(ris)], stdout=mods, stderr=subprocess.DEVNULL, check=True
+            )
+        ris.unlink()
+    else:
+        fmt = {"seq": "alephseq", "json": "csl-json"}[source]
+        subprocess.run(
+            [python, "-m", "marcconv", "convert", txt, "-t", fmt, "-q", "-o", str(target)],
+            check=True,
+        )
+    return str(target)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--formats", default="csl-json,bibtex,ris")
     parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure below 100,000")
     parser.add_argument(
         "--citations",
         default="1000,10000,100000",
@@ -297,30 +463,61 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    formats = args.formats.split(",")
     python = sys.executable
     records = pool()
     print(f"{len(records)} distinct source records; {machine()}", flush=True)
+    ready = [peer for peer in PEER_LIST if peer_ready(peer)]
+    missing = [peer.name for peer in PEER_LIST if peer not in ready]
+    if missing:
+        print(f"not installed (make bench-tools): {', '.join(missing)}", flush=True)
     table: dict[int, list[Measure]] = {}
+    peers: dict[int, dict[tuple[str, str], Measure]] = {}
     for n in sizes:
+        times = args.repeat if n < 100_000 else 1
         files = build(n, records)
         txt = str(files["txt"])
         rows = [
-            run("floor: split lines (plain Python)", n, [python, "-c", FLOOR, txt]),
-            run("pymarc: ISO 2709", n, [python, "-c", PYMARC_ISO, str(files["mrc"])]),
-            run("pymarc: MARCXML", n, [python, "-c", PYMARC_XML, str(files["xml"])]),
+            repeated(
+                times, "floor: split lines (plain Python)", n, [python, "-c", FLOOR, txt], "first"
+            ),
+            repeated(
+                times, "pymarc: ISO 2709", n, [python, "-c", PYMARC_ISO, str(files["mrc"])], "first"
+            ),
+            repeated(
+                times, "pymarc: MARCXML", n, [python, "-c", PYMARC_XML, str(files["xml"])], "first"
+            ),
         ]
-        for fmt in args.formats.split(","):
+        for fmt in formats:
             for jobs in args.jobs.split(","):
                 rows.append(
-                    run(
+                    repeated(
+                        times,
                         f"marcconv -t {fmt} --jobs {jobs}",
                         n,
                         marcconv_command(python, txt, "-t", fmt, "--jobs", jobs),
                     )
                 )
+        peers[n] = {}
+        for peer in ready:
+            if n > peer.largest:
+                continue
+            source = peer_input(python, txt, peer.source)
+            for fmt, argv in peer.commands.items():
+                if fmt in formats:
+                    command = [source if arg == "{input}" else arg for arg in argv]
+                    label = f"{peer.name}: {fmt}"
+                    peers[n][peer.name, fmt] = measure = repeated(
+                        times, label, n, command, "^" + ENTRY[fmt]
+                    )
+                    rows.append(measure)
         table[n] = rows
         for row in rows:
-            print(f"  N={n:>7} {row.label:<36} {row.rate:>9.0f} rec/s {row.memory()}", flush=True)
+            print(
+                f"  N={n:>7} {row.label:<36} {row.rate:>7.0f} rec/s wall"
+                f" {row.cpu_rate:>7.0f} rec/s CPU  {row.memory()}",
+                flush=True,
+            )
     citations: dict[int, list[Measure]] = {}
     cite_file = str(build(max(sizes), records)["txt"])
     for cite_n in [min(int(n), max(sizes)) for n in args.citations.split(",")]:
@@ -337,10 +534,11 @@ def main() -> None:
                 )
                 citations[cite_n].append(row)
                 print(
-                    f"  N={cite_n:>7} {row.label:<36} {row.rate:>9.0f} items/s {row.memory()}",
+                    f"  N={cite_n:>7} {row.label:<36} {row.rate:>7.0f} items/s wall"
+                    f" {row.cpu_rate:>7.0f} items/s CPU  {row.memory()}",
                     flush=True,
                 )
-    report = render(table, citations, len(records))
+    report = render(table, peers, citations, len(records), args.repeat, missing)
     print(report)
     if not args.quick:
         Path(args.out).write_text(report, encoding="utf-8")
@@ -358,7 +556,12 @@ def citation_input(records_file: str, count: int) -> Path:
 
 
 def render(
-    table: dict[int, list[Measure]], citations: dict[int, list[Measure]], distinct: int
+    table: dict[int, list[Measure]],
+    peers: dict[int, dict[tuple[str, str], Measure]],
+    citations: dict[int, list[Measure]],
+    distinct: int,
+    repeat: int,
+    missing: list[str],
 ) -> str:
     sizes = sorted(table)
     lines = [
@@ -369,13 +572,16 @@ def render(
         " (those of the shared corpus that convert, fit ISO 2709's 99,999 bytes and have"
         " indicators and subfield codes pymarc reads);"
         " the same records as ISO 2709 and MARCXML for pymarc.",
-        "Made by `make bench` (`python bench/run.py`); each figure is one run in its own"
-        " process, start-up included; peak memory is the process's VmHWM and, where"
-        " worker processes add more than 5 % to it, the largest sum over all processes"
-        f" of their proportional set size (PSS: shared pages counted once), sampled every"
-        f" {SAMPLE} s.",
+        "Made by `make bench` (`python bench/run.py`); each figure is the median of"
+        f" {repeat} runs (one run from 100,000 records on), each in its own process,"
+        " start-up included. Rates are given per second of CPU time (user + system of the"
+        " run and all its processes: what a shared, noisy machine disturbs least) and per"
+        " second of wall time. Peak memory is the largest resident set of any one process"
+        " and, where worker processes add more than 5 % to it, the largest sum over all"
+        " processes of their proportional set size (PSS: shared pages counted once),"
+        f" sampled every {SAMPLE} s.",
         "",
-        "Records per second (ratio to the floor) and peak memory:",
+        "Records per CPU second (ratio to the floor's), per wall second, and peak memory:",
         "",
         "| run | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
         "|---|" + "---|" * len(sizes),
@@ -385,25 +591,80 @@ def render(
         cells = []
         for n in sizes:
             row, floor = table[n][position], table[n][0]
-            cells.append(f"{row.rate:,.0f}/s ({row.rate / floor.rate:.2f}×), {row.memory()}")
+            cells.append(
+                f"{row.cpu_rate:,.0f}/s CPU ({row.cpu_rate / floor.cpu_rate:.2f}×),"
+                f" {row.rate:,.0f}/s wall, {row.memory()}"
+            )
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += _peer_table(table, peers, missing)
     if citations:
         counts = sorted(citations)
         lines += [
             "",
-            "Citations: items per second and peak memory (with --jobs, forked processes"
-            " render slices beside the main one):",
+            "Citations: items per CPU second, per wall second, and peak memory (with --jobs,"
+            " forked processes render slices beside the main one):",
             "",
             "| run | " + " | ".join(f"{n:,} items" for n in counts) + " |",
             "|---|" + "---|" * len(counts),
         ]
         for position, first in enumerate(citations[counts[0]]):
             cells = [
-                f"{citations[n][position].rate:,.0f}/s, {citations[n][position].memory()}"
+                f"{citations[n][position].cpu_rate:,.0f}/s CPU,"
+                f" {citations[n][position].rate:,.0f}/s wall, {citations[n][position].memory()}"
                 for n in counts
             ]
             lines.append(f"| {first.label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _peer_table(
+    table: dict[int, list[Measure]],
+    peers: dict[int, dict[tuple[str, str], Measure]],
+    missing: list[str],
+) -> list[str]:
+    """marcconv on one core beside each peer, format by format, as ratios."""
+    names = [peer.name for peer in PEER_LIST if peer.name not in missing]
+    if not names:
+        return ["", f"No peer is installed ({', '.join(missing)}): `make bench-tools`."]
+    lines = [
+        "",
+        "Beside the peers, one core (`--jobs 1`), same records: records per CPU second,"
+        " and marcconv's rate as a multiple of each peer's (above 1: marcconv is faster).",
+        "",
+        "| N | format | marcconv | " + " | ".join(names) + " |",
+        "|---|---|---|" + "---|" * len(names),
+    ]
+    for n in sorted(peers):
+        ours_by_label = {m.label: m for m in table[n]}
+        for fmt in ("bibtex", "ris"):
+            ours = ours_by_label.get(f"marcconv -t {fmt} --jobs 1")
+            if ours is None:
+                continue
+            cells = []
+            for name in names:
+                theirs = peers[n].get((name, fmt))
+                cells.append(
+                    f"{theirs.cpu_rate:,.0f}/s ({ours.cpu_rate / theirs.cpu_rate:.2f}×)"
+                    if theirs
+                    else "–"
+                )
+            lines.append(f"| {n:,} | {fmt} | {ours.cpu_rate:,.0f}/s | " + " | ".join(cells) + " |")
+    short = sorted(
+        f"{m.label} wrote {m.written:,} entries from {m.records:,} records (N = {n:,})"
+        for n in peers
+        for m in peers[n].values()
+        if 0 <= m.written != m.records
+    )
+    lines += ["", "What each peer does:", ""]
+    lines += [f"- {peer.name}: {peer.note}." for peer in PEER_LIST if peer.name in names]
+    if missing:
+        lines.append(f"- Not installed here, so not run: {', '.join(missing)}.")
+    if short:
+        lines += [
+            "",
+            "Rates are per record read; some peers wrote fewer entries: " + "; ".join(short) + ".",
+        ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,0 +1,11 @@
+// Citation.js: CSL-JSON file -> bibtex | ris on stdout; item count on stderr.
+const fs = require('fs')
+const { Cite } = require('@citation-js/core')
+require('@citation-js/plugin-bibtex')
+require('@citation-js/plugin-ris')
+require('@citation-js/plugin-csl')
+const [file, format] = process.argv.slice(2)
+const items = JSON.parse(fs.readFileSync(file, 'utf8'))
+const text = new Cite(items).format(format, { format: 'text' })
+process.stdout.write(text)
+process.stderr.write(`${items.length}\n`)
