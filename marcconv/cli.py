@@ -103,8 +103,9 @@ def cli() -> None:
     "target",
     required=True,
     metavar="FORMAT",
-    help="Output format: csl-json, jsonl, bibtex, biblatex, ris, citation; textmarc,"
-    " alephseq, line, marcxml; or a plugin's ('marcconv formats' lists them).",
+    help="Output format: csl-json, jsonl, bibtex, biblatex, ris, citation; MARC again as"
+    " textmarc, alephseq, line, mrk, marcxml, iso2709, marc-json; or a plugin's"
+    " ('marcconv formats' lists them).",
 )
 @click.option(
     "-o",

@@ -46,6 +46,9 @@ BUILTIN_WRITERS: dict[str, tuple[str, str]] = {
     "alephseq": ("marcconv.marc.alephseq:AlephseqWriter", "MARC as Aleph sequential"),
     "line": ("marcconv.marc.line:YazLineWriter", "MARC in the YAZ line format"),
     "marcxml": ("marcconv.marc.marcxml:MarcxmlWriter", "MARC as MARCXML"),
+    "iso2709": ("marcconv.marc.iso2709:Iso2709Writer", "MARC as binary MARC (.mrc), UTF-8"),
+    "mrk": ("marcconv.marc.mrk:MrkWriter", "MARC as MarcEdit mnemonic text (.mrk)"),
+    "marc-json": ("marcconv.marc.marcjson:MarcJsonWriter", "MARC as MARC-in-JSON"),
 }
 BUILTIN_READERS: dict[str, tuple[str, str]] = {
     "textmarc": (

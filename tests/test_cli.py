@@ -65,7 +65,8 @@ def test_unknown_format_is_a_usage_error() -> None:
     assert result.exit_code == 2
     assert (
         "Error: unknown output format 'endnote'; choose from alephseq, biblatex, bibtex,"
-        " citation, csl-json, jsonl" in result.stderr
+        " citation, csl-json, iso2709, jsonl, line, marc-json, marcxml, mrk, ris, textmarc"
+        in result.stderr
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -19,15 +20,15 @@ from hypothesis import strategies as st
 from marcconv.crosswalk import to_reference
 from marcconv.errors import Diagnostic, NotBibliographic, RecordError
 from marcconv.marc.alephseq import FORMAT_BY_TYPE, AlephseqWriter, read_alephseq
-from marcconv.marc.iso2709 import read_iso2709
+from marcconv.marc.iso2709 import Iso2709Writer, read_iso2709
 from marcconv.marc.line import YazLineWriter as LineWriter
 from marcconv.marc.line import read_line
-from marcconv.marc.marcjson import read_marcjson
+from marcconv.marc.marcjson import MarcJsonWriter, read_marcjson
 from marcconv.marc.marcxml import MarcxmlWriter, read_marcxml
-from marcconv.marc.mrk import read_mrk
-from marcconv.marc.record import SourceField, SourceRecord, record_from
+from marcconv.marc.mrk import MrkWriter, read_mrk
+from marcconv.marc.record import SourceField, SourceRecord, label_problem, record_from
 from marcconv.marc.textmarc import TextmarcWriter, read_textmarc
-from marcconv.marc.writing import RecordWriter
+from marcconv.marc.writing import DEFAULT_LEADER, RecordWriter
 from marcconv.sources import read_records
 from marcconv.writers.csljson import to_csl
 from tests.conftest import SHARED
@@ -116,13 +117,31 @@ ROUND_TRIPS: dict[str, Callable[[list[pymarc.Record]], list[pymarc.Record]]] = {
     ],
     "line": lambda rs: _read(read_line(io.StringIO(_ours(LineWriter, rs)).readlines(), "l")),
     "marcxml": lambda rs: _read(read_marcxml(io.BytesIO(_ours(MarcxmlWriter, rs).encode()), "x")),
-    # serialisations marcconv reads but does not write: pymarc writes them
-    "iso2709": lambda rs: _read(read_iso2709(io.BytesIO(b"".join(r.as_marc() for r in rs)), "b")),
+    "iso2709": lambda rs: _read(read_iso2709(io.BytesIO(_ours(Iso2709Writer, rs).encode()), "b")),
     "marc-json": lambda rs: _read(
+        read_marcjson(io.BytesIO(_ours(MarcJsonWriter, rs).encode()), "j")
+    ),
+    "mrk": lambda rs: _read(read_mrk(io.StringIO(_ours(MrkWriter, rs)).readlines(), "m")),
+    # the same serialisations as pymarc writes them
+    "iso2709 by pymarc": lambda rs: _read(
+        read_iso2709(io.BytesIO(b"".join(r.as_marc() for r in rs)), "b")
+    ),
+    "marc-json by pymarc": lambda rs: _read(
         read_marcjson(io.BytesIO(json.dumps([r.as_dict() for r in rs]).encode()), "j")
     ),
-    "mrk": lambda rs: _read(read_mrk(io.StringIO("\n".join(str(r) for r in rs)).readlines(), "m")),
+    "mrk by pymarc": lambda rs: _read(
+        read_mrk(io.StringIO("\n".join(str(r) for r in rs)).readlines(), "m")
+    ),
 }
+#: the serialisations marcconv writes in UTF-8 whatever it read: leader/09 "a"
+UTF8_WRITERS = {"iso2709": Iso2709Writer, "mrk": MrkWriter, "marc-json": MarcJsonWriter}
+
+
+def _as_utf8(record: pymarc.Record) -> pymarc.Record:
+    leader = str(record.leader)
+    copy = pymarc.Record(leader=leader[:9] + "a" + leader[10:])
+    copy.fields = list(record.fields)
+    return copy
 
 
 @pytest.mark.parametrize("serialisation", sorted(ROUND_TRIPS))
@@ -131,8 +150,12 @@ ROUND_TRIPS: dict[str, Callable[[list[pymarc.Record]], list[pymarc.Record]]] = {
 def test_random_records_survive_a_round_trip(
     serialisation: str, records: list[pymarc.Record]
 ) -> None:
-    if serialisation == "iso2709":  # the writer sets the length, base address and UTF-8 flag
+    if serialisation.startswith("iso2709"):  # the writer sets the length and base address
         expected = [pymarc.Record(data=r.as_marc()) for r in records]
+        if serialisation == "iso2709":
+            expected = [_as_utf8(r) for r in expected]
+    elif serialisation in UTF8_WRITERS:
+        expected = [_as_utf8(r) for r in records]
     else:
         expected = records
     assert [shape(r) for r in ROUND_TRIPS[serialisation](records)] == [shape(r) for r in expected]
@@ -298,3 +321,193 @@ def test_numbers_wider_than_nine_digits_give_way_to_the_position() -> None:
     assert [line[:9] for line in out.getvalue().splitlines()] == ["000000001"] * 2 + [
         "000000007"
     ] * 2
+
+
+# ------------------------------------------- ISO 2709, .mrk and MARC-in-JSON written
+def _written(writer: type[RecordWriter], items: list[SourceRecord]) -> tuple[str, int]:
+    """``items`` in one serialisation, and how many records it refused."""
+    out = io.StringIO()
+    w = writer(out)
+    refused = 0
+    for item in items:
+        try:
+            w.write_record(item)
+        except RecordError:
+            refused += 1
+    w.close()
+    return out.getvalue(), refused
+
+
+READ_BACK: dict[str, Callable[[str], Iterable[SourceRecord | Diagnostic]]] = {
+    "iso2709": lambda text: read_iso2709(io.BytesIO(text.encode()), "b"),
+    "mrk": lambda text: read_mrk(io.StringIO(text).readlines(), "m"),
+    "marc-json": lambda text: read_marcjson(io.BytesIO(text.encode()), "j"),
+}
+
+
+def _expected_shape(item: SourceRecord, serialisation: str) -> list[tuple[Any, ...]]:
+    leader = str(item.record.leader) if item.has_leader else DEFAULT_LEADER
+    # a leader is ASCII: anything else in it (a no-break space) is written as a blank
+    leader = "".join(c if c.isascii() and c.isprintable() else " " for c in leader)
+    leader = leader[:24].ljust(24)
+    leader = leader[:9] + "a" + leader[10:]
+    shaped = shape(item.record)
+    shaped[0] = ("LDR", _comparable_leader(leader, serialisation))
+    value = VALUE_AS_WRITTEN[serialisation]
+    return shaped[:1] + [
+        (row[0], value(row[1]))
+        if len(row) == 2
+        else (
+            row[0],
+            *(INDICATOR_AS_WRITTEN[serialisation](i) for i in row[1:3]),
+            [(code, value(text)) for code, text in row[3] if CODE_HELD[serialisation](code)],
+        )
+        for row in shaped[1:]
+        # a field whose label is not MARC is left out by every writer (and reported)
+        if label_problem(row[0], None, ()) is None
+    ]
+
+
+#: what each serialisation cannot hold in a value, as written instead (and reported):
+#: ISO 2709's terminators, a line format's line breaks and other control characters
+VALUE_AS_WRITTEN: dict[str, Callable[[str], str]] = {
+    "iso2709": lambda text: re.sub("[\x1d\x1e\x1f]", "\ufffd", text),
+    "mrk": lambda text: re.sub(
+        "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]", "\ufffd", re.sub("[\r\n]+", " ", text)
+    ),
+    "marc-json": lambda text: text,
+}
+#: an indicator ISO 2709 cannot hold (not one byte) is a blank; so is a no-break
+#: space in MARC-in-JSON, whose reader takes any white space for a blank
+INDICATOR_AS_WRITTEN: dict[str, Callable[[str], str]] = {
+    "iso2709": lambda i: i if i.isascii() else " ",
+    "mrk": lambda i: i,
+    "marc-json": lambda i: " " if i.isspace() else i,
+}
+#: subfield codes a serialisation cannot hold are left out (and reported)
+CODE_HELD: dict[str, Callable[[str], bool]] = {
+    "iso2709": str.isascii,
+    "mrk": lambda code: code not in "${}\\",
+    "marc-json": lambda code: True,
+}
+
+
+def _comparable_leader(leader: str, serialisation: str) -> str:
+    """ISO 2709 states the record's length, base address and the lengths of its
+    indicators, codes and directory entries (00-04, 10-16, 20-23) itself."""
+    if serialisation == "iso2709":
+        return leader[5:10] + leader[17:20]
+    return leader
+
+
+#: records that read back differently, and why
+WRITTEN_AS_READ = {
+    ("openlibrary.txt", "000000076"): "its 520s were wrapped in the catalogue's own export"
+    " (each part ending in '++', the next with no subfield code); the ISO 2709 reader"
+    " joins such parts into one field, as Open Library's parser does",
+}
+
+
+def _round_trip_files() -> list[str]:
+    """Every record marcconv can read: the shared corpus's Aleph files where it is
+    there (each with a leader), the project's own samples and test records always."""
+    paths = sorted(glob.glob(str(SHARED / "corpus" / "alephseq" / "*.txt")))
+    paths += sorted(glob.glob(str(Path(__file__).parent.parent / "samples" / "*.txt")))
+    paths += sorted(glob.glob(str(Path(__file__).parent / "data" / "marc" / "*.*")))
+    return paths
+
+
+@pytest.mark.parametrize("serialisation", sorted(READ_BACK))
+def test_every_record_survives_iso2709_mrk_and_marc_json(serialisation: str) -> None:
+    """Records in = records out, field for field, leader/09 set to UTF-8 (a MARC-8
+    record was decoded on reading); only what ISO 2709 cannot hold is refused."""
+    writer = UTF8_WRITERS[serialisation]
+    checked = 0
+    differ: set[tuple[str, str]] = set()
+    for path in _round_trip_files():
+        items = [
+            i
+            for i in read_records(path, "auto", lambda d: None)
+            if isinstance(i, SourceRecord) and i.failure is None
+        ]
+        if not items:
+            continue
+        fit = []
+        for item in items:
+            try:
+                writer(io.StringIO()).render_record(item, "")
+                fit.append(item)
+            except RecordError as exc:
+                assert serialisation == "iso2709", (path, item.record_id, exc)
+                assert "ISO 2709" in str(exc)
+        text, refused = _written(writer, fit)
+        assert refused == 0
+        back = [i for i in READ_BACK[serialisation](text) if isinstance(i, SourceRecord)]
+        assert len(back) == len(fit), path
+        for item, again in zip(fit, back, strict=True):
+            got = shape(again.record)
+            got[0] = ("LDR", _comparable_leader(str(again.record.leader), serialisation))
+            if got != _expected_shape(item, serialisation):
+                differ.add((Path(path).name, item.record_id))
+        checked += len(fit)
+    assert checked > 20
+    assert differ == {k for k in WRITTEN_AS_READ if serialisation == "iso2709"}
+
+
+def test_iso2709_refuses_a_record_too_long_for_its_leader() -> None:
+    source = record_from("x", "1", 1)
+    for _ in range(12):
+        source.record.fields.append(
+            pymarc.Field("520", subfields=[pymarc.Subfield("a", "x" * 9000)])
+        )
+    with pytest.raises(RecordError, match="ISO 2709 holds at most 99,999"):
+        Iso2709Writer(io.StringIO()).write_record(source)
+
+
+def test_iso2709_refuses_a_field_too_long_for_its_directory() -> None:
+    source = record_from("x", "1", 1)
+    source.record.fields.append(pymarc.Field("520", subfields=[pymarc.Subfield("a", "x" * 10_000)]))
+    with pytest.raises(RecordError, match="over 9,999 bytes"):
+        Iso2709Writer(io.StringIO()).write_record(source)
+
+
+def test_iso2709_replaces_a_terminator_inside_a_value() -> None:
+    """A 0x1D inside a value would end the record there: two records from one."""
+    source = record_from("x", "1", 1)
+    source.record.fields.append(pymarc.Field("245", subfields=[pymarc.Subfield("a", "A\x1dB")]))
+    text, _ = _written(Iso2709Writer, [source])
+    back = [i for i in READ_BACK["iso2709"](text) if isinstance(i, SourceRecord)]
+    assert len(back) == 1
+    assert back[0].record["245"]["a"] == "A\ufffdB"
+    assert "terminator" in source.diagnostics[0].message
+
+
+def test_marc8_input_is_written_as_utf8_with_its_leader_saying_so() -> None:
+    """tests/data/marc/marc8.dat is MARC-8 (leader/09 blank); pymarc reads ours back."""
+    marc8 = str(Path(__file__).parent / "data" / "marc" / "marc8.dat")
+    items = [i for i in read_records(marc8, "auto", lambda d: None) if isinstance(i, SourceRecord)]
+    assert str(items[0].record.leader)[9] == " "
+    text, _ = _written(Iso2709Writer, items)
+    again = list(pymarc.MARCReader(io.BytesIO(text.encode()), to_unicode=True))
+    assert [str(r.leader)[9] for r in again] == ["a"] * len(items)
+    assert [r.title for r in again] == [i.record.title for i in items]
+    json_text, _ = _written(MarcJsonWriter, items)
+    assert [r.title for r in pymarc.JSONReader(json_text)] == [i.record.title for i in items]
+
+
+def test_mrk_writes_mnemonics_the_reader_takes_back() -> None:
+    source = record_from("x", "1", 1)
+    source.record.fields.append(pymarc.Field("001", data="a b\\c"))
+    source.record.fields.append(
+        pymarc.Field(
+            "245",
+            indicators=pymarc.Indicators("1", " "),
+            subfields=[pymarc.Subfield("a", "US$ 5 {x} \\y")],
+        )
+    )
+    text, _ = _written(MrkWriter, [source])
+    assert text == (
+        "=LDR  00000n\\\\\\a2200000\\\\\\4500\n"
+        "=001  a\\b{bsol}c\n"
+        "=245  1\\$aUS{dollar} 5 {lcub}x{rcub} {bsol}y\n\n"
+    )

@@ -10,6 +10,11 @@ taking the tags from the directory in order.
 
 Binary records have no lines: a diagnostic names the record by its ``001`` (or
 its position in the file) and gives its byte offset.
+
+:class:`Iso2709Writer` writes records in UTF-8 (leader/09 ``a``, whatever the
+input's encoding), assembled by pymarc; a record or field longer than the
+format's lengths can state (99,999 and 9,999 bytes) is refused, and a
+terminator character inside a value, which would cut the record, is replaced.
 """
 
 from __future__ import annotations
@@ -24,17 +29,20 @@ from typing import BinaryIO
 
 import pymarc
 
-from marcconv.errors import Diagnostic, Severity
+from marcconv.errors import Diagnostic, RecordError, Severity
 from marcconv.marc.record import (
+    LOCAL_CONTROL_TAGS,
     Chunk,
     Cutting,
     SourceField,
     SourceRecord,
     add_field,
     control_number,
+    is_control_tag,
     reads_bytes,
     record_from,
 )
+from marcconv.marc.writing import MarcWriter, utf8_leader
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -199,7 +207,7 @@ def _recover_fields(data: bytes, out: SourceRecord, utf8: bool) -> list[SourceFi
     encoding = "utf-8" if utf8 else "latin-1"
     fields: list[SourceField] = []
     for tag, body in zip(tags, bodies, strict=False):
-        if tag < "010" and tag.isdigit():
+        if is_control_tag(tag):
             fields.append(SourceField(tag, 0, data=body.decode(encoding, "replace")))
             continue
         indicators, *subfields = body.split(SUBFIELD_START)
@@ -254,6 +262,8 @@ def _record(offset: int, data: bytes, ordinal: int, source: str) -> SourceRecord
             data = _join_wrapped(data, out)
         try:
             fields = _decode_fields(data, out, utf8)
+            if any(fld.tag in LOCAL_CONTROL_TAGS for fld in fields):
+                fields = _recover_fields(data, out, utf8)  # pymarc reads FMT as a data field
         except pymarc.exceptions.NoFieldsFound:
             fields = []
         except Exception as exc:
@@ -363,3 +373,70 @@ def record_start(stream: BinaryIO, offset: int) -> int:
 
 
 CUTTING = Cutting(chunks, read_chunk, binary=True, record_start=record_start)
+
+
+#: the largest record and field ISO 2709's leader and directory can state
+MAX_WRITTEN_RECORD = 99_999
+MAX_WRITTEN_FIELD = 9_999
+_STRUCTURE = str.maketrans({"\x1d": "\ufffd", "\x1e": "\ufffd", "\x1f": "\ufffd"})
+
+
+class Iso2709Writer(MarcWriter):
+    """Binary MARC (``.mrc``) in UTF-8.
+
+    The text a record renders to is its bytes decoded as UTF-8, so it passes
+    through the run's text streams, which write UTF-8, unchanged."""
+
+    name = "iso2709"
+    extension = "mrc"
+    holds_empty = True  # a leader and an empty directory
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        record = pymarc.Record(leader=utf8_leader(source), force_utf8=True)
+        record.fields = [self._safe(fld, source) for fld in fields]
+        data = record.as_marc()
+        if len(data) > MAX_WRITTEN_RECORD:
+            raise RecordError(
+                f"the record is {len(data):,} bytes; ISO 2709 holds at most"
+                f" {MAX_WRITTEN_RECORD:,} (-t marcxml or marc-json hold it)"
+            )
+        base = int(data[12:17])
+        if (base - 25) % 12:  # a directory entry grew past 12 bytes: a field over 9,999
+            raise RecordError(
+                f"a field is over {MAX_WRITTEN_FIELD:,} bytes, more than an ISO 2709"
+                " directory entry can state (-t marcxml or marc-json hold it)"
+            )
+        return data.decode("utf-8")
+
+    @staticmethod
+    def _safe(fld: pymarc.Field, source: SourceRecord) -> pymarc.Field:
+        """The field with any record, field or subfield terminator in a value replaced
+        (a :class:`SourceField`, which keeps Aleph's FMT a control field)."""
+        if fld.control_field or is_control_tag(fld.tag):
+            data = fld.data or ""
+            if data.translate(_STRUCTURE) != data:
+                source.warn(f"field {fld.tag}: a MARC terminator character written as U+FFFD")
+                data = data.translate(_STRUCTURE)
+            return SourceField(fld.tag, 0, data=data)
+        subfields = []
+        for sub in fld.subfields:
+            if not sub.code.isascii() or sub.code in "\x1d\x1e\x1f":
+                source.warn(
+                    f"field {fld.tag}: subfield code {sub.code!r} is not one ASCII character,"
+                    " which ISO 2709 cannot hold; the subfield is left out"
+                )
+                continue
+            value = sub.value.translate(_STRUCTURE)
+            if value != sub.value:
+                source.warn(f"field {fld.tag}: a MARC terminator character written as U+FFFD")
+            subfields.append(pymarc.Subfield(sub.code, value))
+        indicators = [
+            i if i.isascii() and i not in "\x1d\x1e\x1f" else " "
+            for i in (fld.indicator1, fld.indicator2)
+        ]
+        if indicators != [fld.indicator1, fld.indicator2]:
+            source.warn(
+                f"field {fld.tag}: an indicator that is not one ASCII character, which"
+                " ISO 2709 cannot hold, written as a blank"
+            )
+        return SourceField(fld.tag, 0, (indicators[0], indicators[1]), subfields)

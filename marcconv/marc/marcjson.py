@@ -6,6 +6,10 @@ record, an array of records, or records one after another (JSON lines).
 
 Records are decoded one at a time from a sliding buffer (``raw_decode``), so an
 array of a million records is never held whole.
+
+:class:`MarcJsonWriter` writes an array with one record a line, as pymarc's
+``JSONReader`` and this reader read it, in UTF-8 (leader/09 ``a``); every record
+has a leader, which pymarc requires.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import pymarc
 
@@ -26,11 +30,14 @@ from marcconv.marc.record import (
     SourceRecord,
     add_field,
     control_number,
+    is_control_tag,
     label_problem,
     reads_bytes,
     record_from,
     set_leader,
 )
+from marcconv.marc.writing import MarcWriter, utf8_leader
+from marcconv.options import WriterOptions
 
 BLOCK = 1 << 16
 #: a single record larger than this is refused rather than buffered
@@ -197,3 +204,41 @@ class _TextBuffer:
             self.line += self.text.count("\n", self.pos, end)
             self.pos = end
             return obj
+
+
+class MarcJsonWriter(MarcWriter):
+    """MARC-in-JSON: ``[`` then one record a line, separated by commas, then ``]``."""
+
+    name = "marc-json"
+    extension = "json"
+    holds_empty = True  # a leader and no fields
+
+    def __init__(self, out: TextIO, options: WriterOptions | None = None) -> None:
+        super().__init__(out, options)
+        self._opened = False
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        entries: list[dict[str, Any]] = []
+        for fld in fields:
+            if fld.control_field or is_control_tag(fld.tag):
+                entries.append({fld.tag: fld.data or ""})
+            else:
+                entries.append(
+                    {
+                        fld.tag: {  # a no-break space for a blank is a blank (as read)
+                            "ind1": fld.indicator1 if not fld.indicator1.isspace() else " ",
+                            "ind2": fld.indicator2 if not fld.indicator2.isspace() else " ",
+                            "subfields": [{sub.code: sub.value} for sub in fld.subfields],
+                        }
+                    }
+                )
+        record = {"leader": utf8_leader(source), "fields": entries}
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+    def emit(self, text: str) -> None:
+        self.out.write(",\n" if self._opened else "[\n")
+        self._opened = True
+        super().emit(text)
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self._opened else "[]\n")

@@ -12,6 +12,11 @@ Mnemonics decoded: ``{dollar}``, ``{lcub}``, ``{rcub}``, ``{bsol}``, MarcEdit's
 
 pymarc's ``MARCMakerReader`` is not used: it decodes no mnemonics and reads the
 whole file at once.
+
+:class:`MrkWriter` writes what this reader reads back: ``$ { } \\`` in values as
+their mnemonics, blanks in the leader, control fields and indicators as ``\\``,
+records in UTF-8 (leader/09 ``a``), each followed by a blank line, as MarcEdit
+writes them.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from marcconv.marc.record import (
     record_from,
     set_leader,
 )
+from marcconv.marc.writing import MarcWriter, one_line, utf8_leader
 
 FIELD = re.compile(r"=([0-9A-Za-z]{3})  (.*)")
 MNEMONIC = re.compile(r"\{([^{}\s]{1,32})\}")
@@ -136,3 +142,56 @@ def read_mrk(lines: Iterable[str], source: str = "<stdin>") -> Iterator[SourceRe
     if current is not None:
         ordinal += 1
         yield _finish(current, decode, ordinal)
+
+
+_ESCAPES = str.maketrans({"$": "{dollar}", "{": "{lcub}", "}": "{rcub}", "\\": "{bsol}"})
+
+
+class MrkWriter(MarcWriter):
+    """MarcEdit / MARCMaker mnemonic format: ``=245  10$aTitle``, a blank line after
+    each record."""
+
+    name = "mrk"
+    extension = "mrk"
+    holds_empty = True  # its =LDR line
+
+    def render_fields(self, source: SourceRecord, fields: list[pymarc.Field], number: str) -> str:
+        lines = [f"=LDR  {_blanks(utf8_leader(source))}\n"]
+        for fld in fields:
+            if fld.control_field or is_control_tag(fld.tag):
+                value = one_line(fld.data or "", fld.tag, source)
+                lines.append(f"={fld.tag}  {_blanks(value)}\n")
+                continue
+            indicators = "".join(
+                self._indicator(i, fld.tag, source) for i in (fld.indicator1, fld.indicator2)
+            )
+            parts = []
+            for sub in fld.subfields:
+                if sub.code in "${}\\":
+                    source.warn(
+                        f"field {fld.tag}: subfield code {sub.code!r} left out"
+                        " (.mrk cannot hold it)"
+                    )
+                    continue
+                parts.append(
+                    f"${sub.code}{one_line(sub.value, fld.tag, source).translate(_ESCAPES)}"
+                )
+            lines.append(f"={fld.tag}  {indicators}{''.join(parts)}\n")
+        lines.append("\n")
+        return "".join(lines)
+
+    @staticmethod
+    def _indicator(indicator: str, tag: str, source: SourceRecord) -> str:
+        if indicator == " ":
+            return "\\"
+        if indicator in BLANK_INDICATORS or indicator in "$=":
+            source.warn(
+                f"field {tag}: indicator {indicator!r} written as a blank (.mrk reads it so)"
+            )
+            return "\\"
+        return indicator
+
+
+def _blanks(text: str) -> str:
+    """A leader or control field: mnemonics escaped, then each blank written ``\\``."""
+    return text.translate(_ESCAPES).replace(" ", "\\")

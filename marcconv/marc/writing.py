@@ -184,6 +184,26 @@ class LineWriter(MarcWriter):
         raise NotImplementedError
 
 
+#: the leader written for a record read without one (Invenio text MARC): a new record
+#: (05 ``n``) of no stated type (06-07 blank: the crosswalk reads it as no leader), UTF-8
+DEFAULT_LEADER = "00000n   a2200000   4500"
+LEADER_LENGTH = 24
+
+
+def utf8_leader(source: SourceRecord) -> str:
+    """The record's leader as written with the record in UTF-8: position 09 ``a``
+    (a MARC-8 record was decoded on reading), 24 characters; a record without one
+    gets :data:`DEFAULT_LEADER`."""
+    if not source.has_leader:
+        return DEFAULT_LEADER
+    leader = str(source.record.leader)
+    if len(leader) != LEADER_LENGTH or not leader.isascii() or not leader.isprintable():
+        source.warn(f"leader {leader!r} is not 24 printable ASCII characters; written padded")
+        leader = "".join(c if c.isascii() and c.isprintable() else " " for c in leader)
+        leader = leader[:LEADER_LENGTH].ljust(LEADER_LENGTH)
+    return leader[:9] + "a" + leader[10:]
+
+
 def one_line(text: str, tag: str, source: SourceRecord) -> str:
     """A value as one line of a line format: a line break becomes a space and any
     other control character U+FFFD, each reported."""
