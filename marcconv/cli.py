@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import io
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from typing import Any, NoReturn, TextIO
 
 import click
@@ -16,7 +18,8 @@ from marcconv import __version__, engine, registry
 from marcconv.engine import Job, StrictStop, Tally
 from marcconv.errors import Diagnostic, MarcconvError, Severity
 from marcconv.keys import DEFAULT_PATTERN, validate_pattern
-from marcconv.outputs import OutputError, check_targets, open_output
+from marcconv.outputs import STDOUT, OutputError, check_targets, open_output
+from marcconv.parts import Parts, part_names
 from marcconv.sources import (
     STDIN,
     check_encoding,
@@ -39,6 +42,9 @@ Examples:
   marcconv convert dump.txt -t jsonl | jq -r .DOI
   marcconv convert dump.txt -t ris --newline crlf --max-authors 10 -o refs.ris
   marcconv convert a.txt b.txt -t bibtex --unicode --key-pattern '{auth}{year}'
+  marcconv convert dump.txt -t bibtex --omit abstract,note,annote,keywords,url
+  marcconv convert dump.mrc -t iso2709 --skip 1000 --limit 500 -o sample.mrc
+  marcconv convert dump.mrc -t marcxml --split 10000 -o 'part-%03d.xml'
 
 \b
 Exit status: 0 every record written, 1 some records skipped (reported on
@@ -65,6 +71,10 @@ class Reporter:
         if self.quiet and diagnostic.severity is Severity.WARNING:
             return
         click.echo(str(diagnostic), err=True)
+
+
+#: records between two progress lines on a terminal
+PROGRESS_EVERY = 1000
 
 
 def _progress(count: int) -> None:
@@ -171,6 +181,32 @@ def cli() -> None:
     " 'A|B' is A when all its fields have a value, else B.",
 )
 @click.option(
+    "--omit",
+    metavar="FIELD,...",
+    help="bibtex, biblatex, ris: leave these fields out, named as the format names them"
+    " (abstract,note,keywords,url for BibTeX; AB,N1,KW,UR for RIS).",
+)
+@click.option(
+    "--skip",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Pass over the first N records (counted as read, as yaz-marcdump's offset).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Take at most N records (after --skip), and stop reading there.",
+)
+@click.option(
+    "--split",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Write files of N records each, named by -o with a number: -o 'out-%03d.bib'"
+    " gives out-001.bib, out-002.bib, ... (each a whole document of its format).",
+)
+@click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
 )
 @click.option(
@@ -210,6 +246,10 @@ def convert(
     newline: str,
     unicode: bool,
     key_pattern: str,
+    omit: str | None,
+    skip: int,
+    limit: int | None,
+    split: int | None,
     encoding: str,
     jobs: int,
     all_records: bool,
@@ -231,9 +271,19 @@ def convert(
         writer_class = registry.writer_class(target)
         validate_pattern(key_pattern)
         encoding = check_encoding(encoding)
-        check_targets(paths, output, errors_path)
+        omitted = omitted_fields(writer_class, target, omit)
+        if split is not None:
+            check_split(output, target)
+        check_targets(paths, part_names(output)(1) if split else output, errors_path)
     except (MarcconvError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    warn_unused_options(click.get_current_context(), target)
+    if paths == (STDIN,) and sys.stdin.isatty():
+        click.echo(
+            "reading MARC records from the terminal (Ctrl-D ends them); give a file to"
+            " convert, or see 'marcconv convert --help'",
+            err=True,
+        )
     try:
         check_inputs(paths)
     except MarcconvError as exc:
@@ -249,6 +299,7 @@ def convert(
         all_authors=all_authors,
         newline="\r\n" if newline == "crlf" else "\n",
         jobs=workers,
+        omit=omitted,
     )
     job = Job(target, options, key_pattern, all_records)
     tally = Tally()
@@ -259,30 +310,30 @@ def convert(
             except MarcconvError as exc:
                 raise click.UsageError(str(exc)) from None
             reporter = Reporter(quiet, errors)
+            show_progress = sys.stderr.isatty() and not quiet
             try:
-                with open_output(output) as out:
+                with _destination(output, split, writer_class, options, paths) as (writer, sink):
                     try:
-                        writer = writer_class(out, options)
-                    except MarcconvError as exc:
-                        raise click.UsageError(str(exc)) from None
-                    show_progress = sys.stderr.isatty() and not quiet
-                    engine.run(
-                        paths,
-                        job,
-                        writer,
-                        reporter,
-                        source_format=source_format,
-                        encoding=encoding,
-                        workers=workers,
-                        strict=strict,
-                        progress=_progress if show_progress else None,
-                        announce=_announce if verbose else None,
-                        tally=tally,
-                    )
+                        engine.run(
+                            paths,
+                            job,
+                            writer,
+                            reporter,
+                            source_format=source_format,
+                            encoding=encoding,
+                            workers=workers,
+                            strict=strict,
+                            progress=_progress if show_progress else None,
+                            announce=_announce if verbose else None,
+                            tally=tally,
+                            window=engine.Window(skip, limit),
+                            sink=sink,
+                        )
+                    finally:
+                        if show_progress and tally.read >= PROGRESS_EVERY:
+                            click.echo("\r\x1b[K", err=True, nl=False)  # the line cleared
                     if errors is not None:  # a full disk under --errors keeps -o from landing
                         errors.flush()
-                    if show_progress and tally.read >= 1000:
-                        click.echo("\r", err=True, nl=False)
             except StrictStop:
                 click.echo(f"stopped (--strict); {tally.summary()}", err=True)
                 code = EXIT_SOME_FAILED
@@ -308,6 +359,96 @@ def convert(
         click.echo(f"Error: {exc}", err=True)
         code = EXIT_USAGE
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def _destination(
+    output: str, split: int | None, writer_class: Any, options: WriterOptions, inputs: Any
+) -> Iterator[tuple[Any, Parts | None]]:
+    """The writer a run renders with, and where its entries go: ``-o`` (the writer's
+    own stream) or, with ``--split``, files of ``split`` records each."""
+    if split is None:
+        with open_output(output) as out:
+            try:
+                writer = writer_class(out, options)
+            except MarcconvError as exc:
+                raise click.UsageError(str(exc)) from None
+            yield writer, None
+        return
+    try:
+        template = writer_class(io.StringIO(), options)  # renders; the parts write
+    except MarcconvError as exc:
+        raise click.UsageError(str(exc)) from None
+    parts = Parts(output, split, lambda out: writer_class(out, options), inputs)
+    try:
+        yield template, parts
+    except BaseException:
+        parts.abort()
+        raise
+
+
+def check_split(output: str, target: str) -> None:
+    """--split writes numbered files, of any format whose records stand alone."""
+    if output == STDOUT:
+        raise MarcconvError("--split writes files: give -o a name with a number, -o 'out-%03d.bib'")
+    if target == "citation":
+        raise MarcconvError(
+            "--split cannot cut a bibliography (sorted and numbered as one); split its"
+            " input, or use another -t"
+        )
+    part_names(output)
+
+
+def omitted_fields(writer_class: Any, target: str, omit: str | None) -> frozenset[str]:
+    """The --omit fields, each one the writer writes; else a usage error naming them."""
+    if not omit:
+        return frozenset()
+    known = getattr(writer_class, "field_names", None)
+    if known is None:
+        raise MarcconvError(f"--omit applies to bibtex, biblatex and ris, not to -t {target}")
+    names = [name.strip() for name in omit.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known()]
+    if unknown:
+        raise MarcconvError(
+            f"-t {target} writes no field {', '.join(map(repr, unknown))}; its fields:"
+            f" {', '.join(known())}"
+        )
+    return frozenset(names)
+
+
+#: the options that concern only some output formats, and those formats
+OPTION_TARGETS: dict[str, frozenset[str]] = {
+    "style": frozenset({"citation"}),
+    "locale": frozenset({"citation"}),
+    "output_format": frozenset({"citation"}),
+    "mode": frozenset({"citation"}),
+    "max_authors": frozenset({"bibtex", "biblatex", "ris"}),
+    "all_authors": frozenset({"bibtex", "biblatex"}),
+    "newline": frozenset({"ris"}),
+    "unicode": frozenset({"bibtex"}),
+    "key_pattern": frozenset({"csl-json", "jsonl", "bibtex", "biblatex", "ris", "citation"}),
+}
+
+
+def warn_unused_options(context: click.Context, target: str) -> None:
+    """A warning for each option given that does nothing for a built-in ``-t``."""
+    if target not in registry.BUILTIN_WRITERS:
+        return  # a plugin's writer may honour any of them
+    for option in context.command.params:
+        name = option.name or ""
+        formats = OPTION_TARGETS.get(name)
+        if formats is None or target in formats:
+            continue
+        if context.get_parameter_source(name) in (
+            click.core.ParameterSource.COMMANDLINE,
+            click.core.ParameterSource.ENVIRONMENT,
+        ):
+            flag = max(option.opts, key=len)
+            click.echo(
+                f"warning: {flag} does nothing with -t {target} (it applies to"
+                f" {', '.join(sorted(formats))})",
+                err=True,
+            )
 
 
 def _announce(message: str) -> None:
@@ -361,17 +502,26 @@ def formats() -> None:
 
 
 @cli.command()
-@click.argument("search", required=False)
-def styles(search: str | None) -> None:
-    """List the CSL styles --style accepts, or those whose id contains SEARCH."""
-    from marcconv.writers.citation import STYLE_ALIASES, style_ids
+@click.argument("search", nargs=-1)
+@click.option("--ids", is_flag=True, help="Print the ids alone, one a line (for scripts).")
+def styles(search: tuple[str, ...], ids: bool) -> None:
+    """List the CSL styles --style accepts, id and title, or those whose id or title
+    holds every word of SEARCH (any case).
 
-    names = sorted(set(style_ids()) | set(STYLE_ALIASES))
-    matches = [n for n in names if not search or search.lower() in n.lower()]
-    for name in matches:
-        click.echo(name)
+    \b
+    Example:
+      $ marcconv styles chicago 17th edition author-date
+      chicago-author-date-17th-edition  Chicago Manual of Style 17th edition (author-date)
+      chicago-author-date-fr            Chicago Manual of Style 17th edition (author-date, Français)
+    """
+    from marcconv.writers.citation import find_styles
+
+    matches = find_styles(" ".join(search))
+    width = max((len(style_id) for style_id, _ in matches), default=0)
+    for style_id, title in matches:
+        click.echo(style_id if ids else f"{style_id:<{width}}  {title}".rstrip())
     if not matches:
-        click.echo(f"no style id contains {search!r}", err=True)
+        click.echo(f"no style id or title holds {' '.join(search)!r}", err=True)
         sys.exit(EXIT_SOME_FAILED)
 
 

@@ -22,6 +22,7 @@ import io
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from marcconv import registry
 from marcconv.crosswalk import to_reference
@@ -171,6 +172,27 @@ class StrictStop(MarcconvError):
     """--strict: the first error ends the run."""
 
 
+class _Enough(Exception):
+    """--limit: every record asked for is written; the run ends here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which records a run takes, counted in records read, as yaz-marcdump's
+    offset and limit: the first ``skip`` are passed over, then at most ``limit``."""
+
+    skip: int = 0
+    limit: int | None = None
+
+
+class Sink(Protocol):
+    """Where rendered entries go: a writer, or the parts of a split output."""
+
+    def emit(self, text: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Assembler:
     """Takes entries in input order: gives each its key (or record number), writes
     it, reports its diagnostics, counts it."""
@@ -183,8 +205,13 @@ class Assembler:
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
         tally: Tally | None = None,
+        window: Window | None = None,
+        sink: Sink | None = None,
     ) -> None:
         self.writer = writer
+        self.sink: Sink = sink if sink is not None else writer
+        self.window = window or Window()
+        self.seen = 0  # records met, those passed over by the window included
         self.placeholder = job.placeholder
         self.keys: KeyMaker | RecordNumbers = (
             RecordNumbers() if isinstance(writer, RecordWriter) else KeyMaker(job.key_pattern)
@@ -208,12 +235,17 @@ class Assembler:
         self._report(diagnostic, in_record=False)
 
     def take(self, entries: Iterable[Entry]) -> None:
-        tally = self.tally
+        tally, window = self.tally, self.window
         for entry in entries:
             if not entry.is_record:
                 for diagnostic in entry.diagnostics:
                     self.note(diagnostic)
                 continue
+            self.seen += 1
+            if self.seen <= window.skip:
+                continue
+            if window.limit is not None and tally.read >= window.limit:
+                raise _Enough
             tally.read += 1
             for diagnostic in entry.diagnostics:
                 self._report(diagnostic)
@@ -228,7 +260,7 @@ class Assembler:
                 text = entry.text
                 if entry.key_base is not None:
                     text = text.replace(self.placeholder, self.keys.unique(entry.key_base))
-                self.writer.emit(text)
+                self.sink.emit(text)
                 tally.written += 1
                 tally.cut_lists += entry.cut_lists
             if self.progress is not None and tally.read % 1000 == 0:
@@ -276,24 +308,31 @@ def run(
     progress: Callable[[int], None] | None = None,
     announce: Callable[[str], None] | None = None,
     tally: Tally | None = None,
+    window: Window | None = None,
+    sink: Sink | None = None,
 ) -> Tally:
     """Convert every input (a path, or ``-`` for standard input) with ``writer`` (made
     for ``job``: ``registry.writer_class(job.target)(out, job.options)``), and close it.
 
     Diagnostics go to ``report``; the :class:`Tally` says what happened.  An input
-    that holds no record is an error of its own.  Raises :class:`StrictStop` with
-    ``strict`` at the first error, and :class:`MarcconvError` for an input that
-    cannot be read at all.
+    that holds no record is an error of its own.  ``window`` takes only some of the
+    records (and stops reading once it has them); ``sink`` receives the rendered
+    entries instead of ``writer`` (a split output), and is closed in its place.
+    Raises :class:`StrictStop` with ``strict`` at the first error, and
+    :class:`MarcconvError` for an input that cannot be read at all.
     """
-    assembler = Assembler(writer, job, report, strict, progress, tally)
+    assembler = Assembler(writer, job, report, strict, progress, tally, window, sink)
     converter = Converter(job, writer)
-    for path in paths:
-        before = assembler.tally.read
-        with opened(path, source_format, announce) as source:
-            convert_input(source, converter, assembler, encoding, workers)
-        if assembler.tally.read == before:
-            assembler.note(
-                Diagnostic(Severity.ERROR, "no MARC record in this input", display_name(path))
-            )
-    writer.close()
+    try:
+        for path in paths:
+            before = assembler.seen
+            with opened(path, source_format, announce) as source:
+                convert_input(source, converter, assembler, encoding, workers)
+            if assembler.seen == before:
+                assembler.note(
+                    Diagnostic(Severity.ERROR, "no MARC record in this input", display_name(path))
+                )
+    except _Enough:
+        pass
+    assembler.sink.close()
     return assembler.tally

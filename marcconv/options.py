@@ -18,3 +18,4 @@ class WriterOptions:
     all_authors: bool = False  # bibtex, biblatex: never cut a long list of names
     newline: str = "\n"  # ris: "\n" or "\r\n"
     jobs: int = 1  # citation: processes that render the bibliography's entries
+    omit: frozenset[str] = frozenset()  # bibtex, biblatex, ris: fields left out, by their names

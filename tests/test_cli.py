@@ -129,7 +129,7 @@ def test_formats_lists_readers_and_writers() -> None:
 
 
 def test_styles_search() -> None:
-    result = run("styles", "chicago-author")
+    result = run("styles", "--ids", "chicago-author")
     assert "chicago-author-date" in result.stdout.splitlines()
 
 

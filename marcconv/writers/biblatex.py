@@ -193,16 +193,22 @@ def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     """The biblatex entry for ``ref``: only the fields its entry type allows."""
     options = (
         WriterOptions(
-            unicode=True, max_authors=options.max_authors, all_authors=options.all_authors
+            unicode=True,
+            max_authors=options.max_authors,
+            all_authors=options.all_authors,
+            omit=options.omit,
         )
         if options
         else _UTF8
     )
     kind = entry_type(ref)
     allowed = TYPE_FIELDS.get(kind, frozenset()) | GLOBAL_FIELDS
+    omit = options.omit
+    if omit:
+        allowed = allowed - omit
     fields: list[Field] = []
     subtype = ENTRY_SUBTYPES.get(ref.type)
-    if subtype:
+    if subtype and "entrysubtype" not in omit:
         fields.append(Field("entrysubtype", braced(subtype)))
     for field in FIELDS:
         if field.name in allowed:
@@ -212,6 +218,11 @@ def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     return Entry(kind, ref.id, fields)
 
 
+def field_names() -> tuple[str, ...]:
+    """Every field a BibLaTeX entry may have (``--omit`` takes these)."""
+    return ("entrysubtype", *(field.name for field in FIELDS))
+
+
 class BiblatexWriter(Writer):
     """BibLaTeX entries in UTF-8, for biber."""
 
@@ -219,6 +230,8 @@ class BiblatexWriter(Writer):
     extension = ".bib"
 
     separator = "\n"
+
+    field_names = staticmethod(field_names)
 
     def render(self, ref: Reference) -> str:
         return render_entry(to_entry(ref, self.options))

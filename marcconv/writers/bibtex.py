@@ -252,6 +252,9 @@ def field_value(field: BibField, ref: Reference, options: WriterOptions) -> str 
         raise RecordError(f"{field.name}: {exc}") from None
 
 
+PUBLISHER_FIELDS = ("publisher", "school", "institution")
+
+
 def _publisher_field(kind: str) -> str:
     if kind.endswith("thesis"):
         return "school"
@@ -265,6 +268,7 @@ def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
     options = options or WriterOptions()
     kind = entry_type(ref)
     fields: list[Field] = []
+    omit = options.omit
     for field in FIELDS:
         value = field_value(field, ref, options)
         if value is None:
@@ -274,10 +278,27 @@ def to_entry(ref: Reference, options: WriterOptions | None = None) -> Entry:
             name = "journal" if kind == "article" else "booktitle"
         elif name == "@publisher":
             name = _publisher_field(kind)
+        if omit and name in omit:
+            continue
         fields.append(Field(name, value))
-        if name == "year" and ref.issued and ref.issued.month and ref.issued.month <= 12:
-            fields.append(Field("month", MONTH_MACROS[ref.issued.month - 1]))
+        month = ref.issued.month if name == "year" and ref.issued else None
+        if month and month <= 12 and not (omit and "month" in omit):
+            fields.append(Field("month", MONTH_MACROS[month - 1]))
     return Entry(kind, ref.id, fields)
+
+
+#: where a row of :data:`FIELDS` has a name decided by the entry type
+_NAMES_BY_TYPE = {"@container": ("journal", "booktitle"), "@publisher": PUBLISHER_FIELDS}
+
+
+def field_names() -> tuple[str, ...]:
+    """Every field a BibTeX entry may have, as written (``--omit`` takes these)."""
+    names: list[str] = []
+    for field in FIELDS:
+        names.extend(_NAMES_BY_TYPE.get(field.name, (field.name,)))
+        if field.name == "year":
+            names.append("month")
+    return tuple(names)
 
 
 def render_entry(entry: Entry) -> str:
@@ -297,6 +318,8 @@ class BibtexWriter(Writer):
     extension = ".bib"
 
     separator = "\n"
+
+    field_names = staticmethod(field_names)
 
     def render(self, ref: Reference) -> str:
         return render_entry(to_entry(ref, self.options))

@@ -9,6 +9,7 @@ disk and never fetched.  A dependent style resolves to its parent.
 from __future__ import annotations
 
 import difflib
+import html
 import io
 import json
 import re
@@ -46,6 +47,35 @@ def styles_dir() -> Path:
 @cache
 def style_ids() -> list[str]:
     return sorted(p.stem for p in styles_dir().glob("*.csl"))
+
+
+_TITLE = re.compile(rb"<title>([^<]*)</title>")
+
+
+def style_title(style_id: str) -> str:
+    """A style's title as its ``<info>`` gives it ("American Psychological Association
+    7th edition"); read from the head of the file, not parsed whole."""
+    path = styles_dir() / f"{STYLE_ALIASES.get(style_id, style_id)}.csl"
+    try:
+        with open(path, "rb") as style:
+            head = style.read(4096)
+    except OSError:
+        return ""
+    found = _TITLE.search(head)
+    return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
+
+
+def find_styles(search: str | None) -> list[tuple[str, str]]:
+    """(id, title) of every installed style (and alias) whose id or title holds every
+    word of ``search``, any case; all of them without one."""
+    words = (search or "").lower().split()
+    found = []
+    for style_id in sorted(set(style_ids()) | set(STYLE_ALIASES)):
+        title = style_title(style_id)
+        text = f"{style_id} {title}".lower()
+        if all(word in text for word in words):
+            found.append((style_id, title))
+    return found
 
 
 #: what a style id looks like: "apa", "chicago-author-date"; anything else is a path

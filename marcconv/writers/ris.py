@@ -98,7 +98,10 @@ NAME_TAGS = frozenset({"AU", "A2", "A4"})
 def to_ris(ref: Reference, options: WriterOptions | None = None) -> str:
     options = options or WriterOptions()
     lines = [f"TY  - {RIS_TYPES.get(ref.type, 'GEN')}"]
+    omit = options.omit
     for tag, values in TAGS:
+        if omit and tag in omit:
+            continue
         found = list(values(ref))
         if tag in NAME_TAGS and options.max_authors is not None:
             found = found[: options.max_authors]
@@ -110,9 +113,16 @@ def to_ris(ref: Reference, options: WriterOptions | None = None) -> str:
     return options.newline.join(lines) + options.newline
 
 
+def field_names() -> tuple[str, ...]:
+    """Every tag a RIS record may have between TY and ER (``--omit`` takes these)."""
+    return tuple(tag for tag, _ in TAGS)
+
+
 class RisWriter(Writer):
     name = "ris"
     extension = ".ris"
+
+    field_names = staticmethod(field_names)
 
     @property
     def separator(self) -> str:  # type: ignore[override]
