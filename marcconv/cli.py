@@ -6,6 +6,7 @@ import contextlib
 import errno
 import gc
 import io
+import json
 import os
 import signal
 import sys
@@ -487,6 +488,51 @@ def mapping() -> None:
     from marcconv.mapping_doc import render
 
     click.echo(render(), nl=False)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-f",
+    "--from",
+    "source_format",
+    default="auto",
+    show_default=True,
+    metavar="FORMAT",
+    help="Input format, as for convert.",
+)
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
+)
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
+def unmapped(inputs: tuple[str, ...], source_format: str, encoding: str, as_json: bool) -> None:
+    """Say what the conversion leaves out of INPUT: the fields no rule takes and the
+    subfields no rule reads, with counts and an example record each, then the
+    records that give no title, no year or no creator.
+
+    A field a rule takes is one 'marcconv mapping' lists; reading errors are
+    counted, not shown ('marcconv convert' shows them).
+
+    \b
+    Example:
+      $ marcconv unmapped dump.mrc
+      $ marcconv unmapped dump.mrc --json | jq '.unmapped_fields | keys'
+    """
+    from marcconv.unmapped import survey
+
+    try:
+        if source_format != registry.AUTO:
+            registry.reader_function(source_format)
+        encoding = check_encoding(encoding)
+        check_inputs(inputs)
+        found = survey(inputs, source_format, encoding)
+    except (MarcconvError, ValueError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(found.as_text(), nl=False)
 
 
 @cli.command()
