@@ -233,7 +233,6 @@ def test_citeproc_layer_keeps_the_output_and_registers_once() -> None:
     from marcconv.writers import citeproc_layer
     from marcconv.writers.citation import resolve_style
 
-    assert citeproc_layer.install()
     item = {
         "id": "k",
         "type": "book",
@@ -246,10 +245,13 @@ def test_citeproc_layer_keeps_the_output_and_registers_once() -> None:
     bib.register(Citation([CitationItem("k"), CitationItem("k")]))
     assert bib.keys == ["k"]
     assert [str(e) for e in bib.bibliography()] == ["Doe, J. (2001). A Title."]
-    macro = style.root.get_macro("author")
-    assert macro is style.root.get_macro("author")  # looked up once
+    with bib.active():
+        macro = style.root.get_macro("author")
+        assert macro is style.root.get_macro("author")  # looked up once
+        assert CitationStylesElement.get_macro is citeproc_layer._get_macro
     assert macro.get("name") == citeproc_layer._original_get_macro(style.root, "author").get("name")
-    assert CitationStylesElement.get_macro is citeproc_layer._get_macro
+    # outside the bibliography's work, citeproc-py is itself again
+    assert CitationStylesElement.get_macro is citeproc_layer._original_get_macro
 
 
 def test_name_variables_citeproc_py_does_not_know_are_left_out() -> None:

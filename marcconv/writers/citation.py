@@ -178,14 +178,14 @@ def _citeproc_item(ref: Reference, unused: frozenset[str] = frozenset()) -> dict
     variables newer than it (CSL 1.0.2 "director", "performer"...), which it
     would read as plain strings and then fail on; and without the ``unused``
     variables."""
-    from citeproc import NAMES
+    from marcconv.writers.citeproc_layer import NAME_VARIABLES
 
     item = {}
     for key, value in to_csl(ref).items():
         if key in _UNSUPPORTED or key in unused:
             continue
         is_names = isinstance(value, list) and value and isinstance(value[0], dict)
-        if is_names and key.replace("-", "_") not in NAMES:
+        if is_names and key.replace("-", "_") not in NAME_VARIABLES:
             continue
         item[key] = value
     return item
@@ -214,7 +214,7 @@ class CitationWriter(Writer):
 
         from marcconv.writers import citeproc_layer
 
-        citeproc_layer.install()  # before items are made: it widens the name variables
+        citeproc_layer.check_version()  # never a half-applied layer
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -281,10 +281,11 @@ class CitationWriter(Writer):
             for citation in citations:  # in input order: that numbers them
                 bibliography.register(citation)
             try:
-                bibliography.sort()  # the style's <sort>, if it has one
-                if self.options.mode == "citation":
-                    return [str(bibliography.cite(c, _unknown)) for c in citations]
-                return bibliography.entries()
+                with bibliography.active():  # once for the whole run
+                    bibliography.sort()  # the style's <sort>, if it has one
+                    if self.options.mode == "citation":
+                        return [str(bibliography.cite(c, _unknown)) for c in citations]
+                    return bibliography.entries()
             except Exception as exc:  # a bug of the engine, said plainly
                 raise MarcconvError(
                     f"citeproc-py could not format the {self.options.mode} ({type(exc).__name__}:"

@@ -12,12 +12,13 @@ output (the golden files and the comparison with citeproc-js hold them to that):
 * :func:`_if_render` reads the ``type`` and ``variable`` tests of each
   ``cs:if`` once, instead of asking lxml for each attribute at every test
   (APA makes about a hundred tests per entry).
-* :func:`install` makes ``get_macro`` look a macro up once per style, instead of
+* :func:`_get_macro` looks a macro up once per style, instead of
   running an XPath search over the whole style on every call (it is called for
   every ``<text macro=...>`` of every item, and by ``calls_variable`` when
   ``<group>`` decides whether to print; it was half of the time of an APA run).
 
-* :func:`install` also keeps what citeproc-py looks up again and again on a
+* :func:`_xpath_search`, :func:`_get_root` and :func:`_reference` keep what
+  citeproc-py looks up again and again on a
   style that does not change while it renders: each element's XPath searches
   (the enclosing layout, the citation or bibliography, a locale's terms: 15%
   of an APA run), each element's root, and a citation item's reference (a
@@ -122,7 +123,7 @@ measures it):
 * :meth:`Bibliography._add_given_names`: ``disambiguate-add-givenname`` under a
   primary-name rule: first authors who share a family name show their given
   names or initials in citations ("(R. B. Abbott et al., 1985)").
-* :class:`_SubstituteChoice`: a ``cs:choose`` inside ``cs:substitute`` offers
+* :func:`_first_rendering`: a ``cs:choose`` inside ``cs:substitute`` offers
   its branch's children one by one, the first that renders standing in (not
   a director and a producer run together: "CERN Video ProductionsCERN …").
 * :func:`_if_render`: ``<if disambiguate="true">`` holds only for a cite that
@@ -131,19 +132,28 @@ measures it):
 * :data:`markdown`: an output formatter for Markdown beside citeproc-py's text
   and HTML ones.
 
-The layer checks the version it was written for and changes nothing on another.
+Every change to a citeproc-py class is a row of :data:`PATCHES`, with its
+reason and, for the fixes, the canary test that fails on plain citeproc-py; the
+changes are applied only while a :class:`Bibliography` works
+(:meth:`Bibliography.active`) and undone after, and what they keep belongs to
+that bibliography (:class:`RenderState`).  On any citeproc-py but the version
+they were verified with, :func:`check_version` refuses to render at all.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from importlib.metadata import version
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+import citeproc
 from citeproc import CitationStylesBibliography
 from citeproc import formatter as citeproc_formatters
 from citeproc.model import (
@@ -171,6 +181,7 @@ from citeproc.source import Name as CitationName
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 
+from marcconv.errors import MarcconvError
 from marcconv.keys import letter_suffix
 from marcconv.workers import Workers, can_fork
 from marcconv.writers.texmath import Piece, math_as_text, pieces
@@ -180,27 +191,94 @@ CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 T = TypeVar("T")
 
 
+class _AuthorSubstitute:
+    """``subsequent-author-substitute`` (rule complete-all): the first names of an
+    entry that repeat those of the entry before are replaced by the substitute."""
+
+    def __init__(self) -> None:
+        self.substitute: str | None = None
+        self.previous: str | None = None
+        self.seen = False
+        self.substituted: set[str] = set()  # what the last cs:substitute rendered
+
+
+@dataclass
+class RenderState:
+    """What the layer keeps while one bibliography renders: it belongs to that
+    bibliography (:attr:`Bibliography.state`), and is the current one only
+    while the bibliography works (:meth:`Bibliography.active`)."""
+
+    authors: _AuthorSubstitute = field(default_factory=_AuthorSubstitute)
+    #: the variables rendered while a cs:substitute child renders (a stack: they nest)
+    recording: list[set[str]] = field(default_factory=list)
+    #: cs:substitute trying a cs:choose (see _first_rendering), nested
+    choosing: int = 0
+    #: the keys whose cites read alike after year suffixes (see Bibliography.sort)
+    ambiguous: set[str] = field(default_factory=set)
+    #: key → (family name, the name with its given name or initials) for its citation
+    given_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: cs:key → each item's value, found before citeproc-py sorts (see _find_sort_keys)
+    sort_keys: dict[Any, list[Any]] = field(default_factory=dict)
+    # what is read from the style once (it does not change while it renders); the
+    # keys hold the elements, so lxml keeps their proxies (and ids) alive
+    calls: dict[Any, bool] = field(default_factory=dict)  # element → calls a variable?
+    macros: dict[tuple[Any, str], Any] = field(default_factory=dict)  # (root, name) → macro
+    simple_tests: dict[Any, Any] = field(default_factory=dict)  # cs:if → its tests
+    searches: dict[tuple[Any, str], list[Any]] = field(default_factory=dict)  # XPath results
+    root_of: dict[Any, Any] = field(default_factory=dict)  # element → the style or locale
+
+
+_STATE: ContextVar[RenderState | None] = ContextVar("marcconv_citeproc_state", default=None)
+
+
+def _state() -> RenderState:
+    """The state of the bibliography rendering now (the layer's functions run only
+    inside :meth:`Bibliography.active`)."""
+    state = _STATE.get()
+    assert state is not None, "citeproc layer used outside Bibliography.active()"
+    return state
+
+
 class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
     """citeproc-py's bibliography with linear registration; entries get the
     locale's punctuation-in-quote rule."""
 
     def __init__(self, style: Any, source: Any, formatter: Any, jobs: int = 1) -> None:
-        super().__init__(style, source, formatter)
+        check_version()
+        self.state = RenderState()
+        with self.active():
+            super().__init__(style, source, formatter)
         self._registered: set[str] = set()
         self.keys = _Keys()
         self.jobs = jobs  # processes for the work done item by item (see in_slices)
 
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """The layer's changes applied to citeproc-py, with this bibliography's state
+        the current one; it may be entered again from inside."""
+        token = _STATE.set(self.state)
+        try:
+            with applied():
+                yield
+        finally:
+            _STATE.reset(token)
+
     def sort(self) -> None:
+        with self.active():
+            self._sort()
+
+    def _sort(self) -> None:
         """The style's bibliography order, then year suffixes in that order, then
         the cites that still read alike (for ``<if disambiguate="true">``)."""
+        state = self.state
         self._find_sort_keys()
         try:
             super().sort()
         finally:
-            _SORT_KEYS.clear()
+            state.sort_keys.clear()
         self.keys = _Keys(self.keys)
-        _AMBIGUOUS.clear()
-        _GIVEN_NAMES.clear()
+        state.ambiguous.clear()
+        state.given_names.clear()
         citation = self.style.root.citation
         if citation is None:
             return
@@ -216,7 +294,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                 readings.setdefault((texts[key], suffix), []).append(key)
             for keys in readings.values():
                 if len(keys) > 1:
-                    _AMBIGUOUS.update(keys)
+                    state.ambiguous.update(keys)
         self._add_given_names(citation)
 
     def _add_given_names(self, citation: Any) -> None:
@@ -248,9 +326,9 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                     continue  # they would not: the style adds nothing
             language = str(self.source[key].get("language") or "")[:2].lower()
             if language in FAMILY_FIRST_LANGUAGES:
-                _GIVEN_NAMES[key] = (family, f"{family} {shown}")
+                self.state.given_names[key] = (family, f"{family} {shown}")
             else:
-                _GIVEN_NAMES[key] = (family, f"{shown} {family}")
+                self.state.given_names[key] = (family, f"{shown} {family}")
 
     def _find_sort_keys(self) -> None:
         """Each item's values for the keys of the bibliography's ``cs:sort``, found
@@ -271,7 +349,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
         found = in_slices(rows, len(items), self.jobs)
         for column, key in enumerate(keys):
-            _SORT_KEYS[key] = [row[column] for row in found]
+            self.state.sort_keys[key] = [row[column] for row in found]
 
     def _citation_texts(self, keys: list[str]) -> dict[str, str]:
         """How each of these works' single-item citation reads, before disambiguation."""
@@ -329,6 +407,10 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
     def bibliography(self, start: int = 0, stop: int | None = None) -> list[Any]:
         """The entries of the sorted items ``start:stop`` (all by default)."""
+        with self.active():
+            return self._bibliography(start, stop)
+
+    def _bibliography(self, start: int, stop: int | None) -> list[Any]:
         layout = self.style.root.bibliography.layout
         no_date = {term_text(self.style.root, "no date", "no date", form)
                    for form in (None, "short")}  # fmt: skip
@@ -344,14 +426,17 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         on no other but the one before it, which each slice renders first."""
 
         def between(start: int, stop: int) -> list[str]:
-            return [str(entry) for entry in self.bibliography(start, stop)]
+            return [str(entry) for entry in self._bibliography(start, stop)]
 
-        return in_slices(between, len(self.items), self.jobs)
+        with self.active():
+            return in_slices(between, len(self.items), self.jobs)
 
     def cite(self, citation: Any, callback: Any) -> Any:
-        text = str(super().cite(citation, callback))
-        if len(citation.cites) == 1 and citation.cites[0].key in _GIVEN_NAMES:
-            family, full = _GIVEN_NAMES[citation.cites[0].key]
+        with self.active():
+            text = str(super().cite(citation, callback))
+        given_names = self.state.given_names
+        if len(citation.cites) == 1 and citation.cites[0].key in given_names:
+            family, full = given_names[citation.cites[0].key]
             text = text.replace(family, full, 1)
         return self._punctuated(text, self.style.root.citation.layout)
 
@@ -372,8 +457,6 @@ SLICE = 200
 RECYCLE = 8
 #: what forked processes inherit: the function they run on slices
 _FORKED: dict[str, Callable[[int, int], list[Any]]] = {}
-#: cs:key → each item's value, found before citeproc-py sorts (see _find_sort_keys)
-_SORT_KEYS: dict[Any, list[Any]] = {}
 
 
 def in_slices(work: Callable[[int, int], list[T]], count: int, jobs: int) -> list[T]:
@@ -457,12 +540,13 @@ def _render_bibliography(self: Any, citation_items: Any, lead_in: int = 0) -> li
     """
     bibliography = self.getparent()
     aligned = bibliography.get("second-field-align") is not None
-    _AUTHORS.substitute = bibliography.get("subsequent-author-substitute")
-    _AUTHORS.previous = None
+    authors = _state().authors
+    authors.substitute = bibliography.get("subsequent-author-substitute")
+    authors.previous = None
     entries = []
     try:
         for index, item in enumerate(citation_items):
-            _AUTHORS.seen = False
+            authors.seen = False
             if aligned:
                 found = _aligned_entry(self, item)
                 entry = [] if found is None else [found]
@@ -471,7 +555,7 @@ def _render_bibliography(self: Any, citation_items: Any, lead_in: int = 0) -> li
             if index >= lead_in:
                 entries += entry
     finally:
-        _AUTHORS.substitute = None
+        authors.substitute = None
     return entries
 
 
@@ -498,43 +582,25 @@ def _aligned_entry(self: Any, item: Any) -> Any:
     return join_margin(str(fields[0]), str(body))
 
 
-class _AuthorSubstitute:
-    """``subsequent-author-substitute`` (rule complete-all): the first names of an
-    entry that repeat those of the entry before are replaced by the substitute."""
-
-    def __init__(self) -> None:
-        self.substitute: str | None = None
-        self.previous: str | None = None
-        self.seen = False
-        self.substituted: set[str] = set()  # what the last cs:substitute rendered
-
-
-_AUTHORS = _AuthorSubstitute()
 _original_names_process = Names.process
 _TEXT_TAG = f"{{{CSL_NAMESPACE}}}text"
 _NAMES_TAG = f"{{{CSL_NAMESPACE}}}names"
-#: the variables rendered while a cs:substitute child renders (a stack: they nest)
-_RECORDING: list[set[str]] = []
 _original_text_variable = Text._variable
 
 
 def _text_variable(self: Any, item: Any, context: Any) -> Any:
     text = _original_text_variable(self, item, context)
-    if _RECORDING and text:
-        _RECORDING[-1].add(self.get("variable"))
+    recording = _state().recording
+    if recording and text:
+        recording[-1].add(self.get("variable"))
     return text
 
 
-class _SubstituteChoice:
+def _first_rendering(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
     """While a cs:substitute tries a cs:choose, the branch's children are
     candidates in turn, as the substitute's own children are (citeproc-js):
     the first that renders stands in, not all of them run together."""
-
-    active = 0
-
-
-def _first_rendering(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
-    if not _SubstituteChoice.active:
+    if not _state().choosing:
         return Parent.render_children(self, item, delimiter=delimiter, **kwargs)
     for child in self.iterchildren():
         try:
@@ -552,19 +618,20 @@ def _first_rendering(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -
 def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     """citeproc-py's ``Substitute.render``; what the chosen child rendered is
     left out of the rest of the entry."""
-    _AUTHORS.substituted = set()
+    state = _state()
+    state.authors.substituted = set()
     for child in self.getchildren():
-        _RECORDING.append(set())
+        state.recording.append(set())
         try:
             if isinstance(child, Choose):
                 # a cs:names inside takes the cs:name and cs:label of the names
                 # it stands in for; the branch's first rendering child stands in
                 names = self.xpath_search("./parent::cs:names[1]")[0]
-                _SubstituteChoice.active += 1
+                state.choosing += 1
                 try:
                     text = child.render(item, names_context=names, context=context, **kwargs)
                 finally:
-                    _SubstituteChoice.active -= 1
+                    state.choosing -= 1
             elif isinstance(child, Names) and child.name is None:
                 names = self.xpath_search("./parent::cs:names[1]")[0]
                 text = child.render(item, names_context=names, context=context, **kwargs)
@@ -573,15 +640,15 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
         except VariableError:
             continue
         finally:
-            used = _RECORDING.pop()
+            used = state.recording.pop()
         if text:
-            _AUTHORS.substituted = used
+            state.authors.substituted = used
             repressed = (context if context is not None else self).get_layout().repressed
             for variable in used:
                 repressed.setdefault(_TEXT_TAG, []).append(variable)
                 repressed.setdefault(_NAMES_TAG, []).append(variable)
-            if _RECORDING:  # a substitute inside a substitute: the outer one used these too
-                _RECORDING[-1].update(used)
+            if state.recording:  # a substitute inside a substitute: the outer one used these
+                state.recording[-1].update(used)
             return text
     return None
 
@@ -602,28 +669,30 @@ def _names_process(
     else:
         text = _original_names_process(self, item, names_context, context, **kwargs)
     own = [role for role in roles if role in item.reference]
-    if _RECORDING:  # inside a cs:substitute: the enclosing names decide
+    state = _state()
+    if state.recording:  # inside a cs:substitute: the enclosing names decide
         if text is not None:
-            _RECORDING[-1].update(own)
+            state.recording[-1].update(own)
         return text
+    authors = state.authors
     if not own:  # rendered by its cs:substitute
-        if "author" in _AUTHORS.substituted:  # the authors, standing in for composers
-            return _author_substitute(text)
-        if _AUTHORS.substitute is not None and text is not None and not _AUTHORS.seen:
-            _AUTHORS.seen = True  # a title or editors: no author to substitute
-            _AUTHORS.previous = None
+        if "author" in authors.substituted:  # the authors, standing in for composers
+            return _author_substitute(text, authors)
+        if authors.substitute is not None and text is not None and not authors.seen:
+            authors.seen = True  # a title or editors: no author to substitute
+            authors.previous = None
         return text
-    return _author_substitute(text)
+    return _author_substitute(text, authors)
 
 
-def _author_substitute(text: Any) -> Any:
-    if _AUTHORS.substitute is None or _AUTHORS.seen or text is None:
+def _author_substitute(text: Any, authors: _AuthorSubstitute) -> Any:
+    if authors.substitute is None or authors.seen or text is None:
         return text
-    _AUTHORS.seen = True
+    authors.seen = True
     rendered = str(text)
-    repeated = rendered == _AUTHORS.previous
-    _AUTHORS.previous = rendered
-    return String(_AUTHORS.substitute) if repeated else text
+    repeated = rendered == authors.previous
+    authors.previous = rendered
+    return String(authors.substitute) if repeated else text
 
 
 _original_name_process = Name.process
@@ -691,14 +760,12 @@ def _calls_variable(child: Any) -> bool:
     return _calls_any(child)
 
 
-#: element → does it (or a macro it names) call a variable: a property of the style
-_CALLS: dict[Any, bool] = {}
-
-
 def _calls_any(element: Any) -> bool:
-    found = _CALLS.get(element)
+    """Does the element (or a macro it names) call a variable: a property of the style."""
+    calls = _state().calls
+    found = calls.get(element)
     if found is None:
-        found = _CALLS[element] = bool(element.calls_variable())
+        found = calls[element] = bool(element.calls_variable())
     return found
 
 
@@ -824,7 +891,7 @@ def collation_key(text: str) -> str:
 
 def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
     """citeproc-py's sort keys, text compared as citeproc-js's collator does."""
-    found = _SORT_KEYS.get(self)
+    found = _state().sort_keys.get(self)
     if found is not None and len(found) == len(items):
         return found
     keys = _original_sort_keys(self, items, context)
@@ -1027,9 +1094,17 @@ class Source(CiteProcJSON):  # type: ignore[misc]
         self._names: dict[tuple[tuple[str, Any], ...], Any] = {}
 
     def take(self, item: dict[str, Any]) -> str:
-        """Add ``item``; its key, as citeproc-py looks it up."""
+        """Add ``item``; its key, as citeproc-py looks it up.  The CSL 1.0.2 name
+        variables citeproc-py does not list (a director, a producer) are made names
+        here, as the listed ones are."""
+        key = str(item["id"]).lower()
+        newer = {k: v for k, v in item.items() if k.replace("-", "_") in _CSL_102_SET}
+        if newer:
+            item = {k: v for k, v in item.items() if k not in newer}
         CiteProcJSON.__init__(self, [item])  # it adds the items it is given
-        return str(item["id"]).lower()
+        for name, value in newer.items():
+            self[key][name.replace("-", "_")] = self.parse_names(value)
+        return key
 
     def parse_names(self, json_data: list[dict[str, Any]]) -> list[Any]:
         shared = self._names
@@ -1116,19 +1191,15 @@ class _Keys(list):  # type: ignore[type-arg]
         return key in self._at
 
 
-_MACROS: dict[tuple[int, str], Any] = {}
-#: the style roots seen; holding them keeps their ids (the cache keys) unique
-_ROOTS: dict[int, Any] = {}
 _original_get_macro = CitationStylesElement.get_macro
 
 
 def _get_macro(self: Any, name: str) -> Any:
-    root = self.get_root()  # lxml gives back the same proxy while one is alive
-    _ROOTS.setdefault(id(root), root)
-    key = (id(root), name)
-    macro = _MACROS.get(key)
+    macros = _state().macros
+    key = (self.get_root(), name)  # the key holds the root, so lxml keeps its proxy
+    macro = macros.get(key)
     if macro is None:
-        macro = _MACROS[key] = _original_get_macro(self, name)
+        macro = macros[key] = _original_get_macro(self, name)
     return macro
 
 
@@ -1138,14 +1209,11 @@ CSL_102_NAMES = (
     "guest", "host", "narrator", "organizer", "performer", "producer", "script_writer",
     "series_creator",
 )  # fmt: skip
+_CSL_102_SET = frozenset(CSL_102_NAMES)
+#: the name variables the layer renders: citeproc-py's and CSL 1.0.2's
+NAME_VARIABLES = frozenset(citeproc.NAMES) | _CSL_102_SET
 _CONDITIONS = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 _original_if_render = If.render
-
-
-#: the keys whose cites read alike after year suffixes (see Bibliography.sort)
-_AMBIGUOUS: set[str] = set()
-#: key → (family name, the name with its given name or initials) for its in-text citation
-_GIVEN_NAMES: dict[str, tuple[str, str]] = {}
 
 
 def _initials(given: str) -> str:
@@ -1176,8 +1244,6 @@ def _first_person(reference: Any) -> tuple[str, str] | None:
 #: the tests of a ``cs:if`` or ``cs:else-if`` that tests only ``type`` and
 #: ``variable``: (match, types, variables), read once from the style
 _Tests = tuple[str, tuple[str, ...], tuple[str, ...]]
-#: element → its tests, or None when it has others (they go to citeproc-py)
-_SIMPLE_TESTS: dict[Any, _Tests | None] = {}
 _OTHER_TESTS = (*(name for name in _CONDITIONS if name not in ("type", "variable")), "disambiguate")
 
 
@@ -1209,17 +1275,18 @@ def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", *
 
     ``disambiguate="true"`` holds for a cite that reads like another one's once
     year suffixes are given (MLA then adds the title)."""
+    state = _state()
     try:
-        tests = _SIMPLE_TESTS[self]
+        tests = state.simple_tests[self]  # its tests, or None when it has others
     except KeyError:
-        tests = _SIMPLE_TESTS[self] = _simple_tests(self)
+        tests = state.simple_tests[self] = _simple_tests(self)
     if tests is not None:
         if not _holds(tests, item):
             raise ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kw)
     if self.get("disambiguate") is None:
         return _original_if_render(self, item, context, delimiter, **kw)
-    ambiguous = item.key in _AMBIGUOUS
+    ambiguous = item.key in state.ambiguous
     others = any(name in self.attrib for name in _CONDITIONS)
     match = self.get("match", "all")
     if match == "none" and ambiguous:
@@ -1236,25 +1303,23 @@ def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", *
         self.set("disambiguate", saved)
 
 
-#: (element, expression) → the elements an XPath search found on the style
-_SEARCHES: dict[tuple[Any, str], list[Any]] = {}
-#: element → its root (the style or a locale)
-_ROOT_OF: dict[Any, Any] = {}
 _original_xpath_search = CitationStylesElement.xpath_search
 
 
 def _xpath_search(self: Any, expression: str) -> list[Any]:
+    searches = _state().searches
     key = (self, expression)  # the key holds the element, so lxml keeps its proxy
-    found = _SEARCHES.get(key)
+    found = searches.get(key)
     if found is None:
-        found = _SEARCHES[key] = _original_xpath_search(self, expression)
+        found = searches[key] = _original_xpath_search(self, expression)
     return list(found)
 
 
 def _get_root(self: Any) -> Any:
-    root = _ROOT_OF.get(self)
+    root_of = _state().root_of
+    root = root_of.get(self)
     if root is None:
-        root = _ROOT_OF[self] = self.getroottree().getroot()
+        root = root_of[self] = self.getroottree().getroot()
     return root
 
 
@@ -1274,35 +1339,138 @@ def _missing(self: Any, key: Any) -> Any:
     raise VariableError
 
 
-def install() -> bool:
-    """Apply the changes to citeproc-py if it is the version they were written for."""
-    if version("citeproc-py") != PINNED:
-        return False
-    import citeproc
+@dataclass(frozen=True)
+class Patch:
+    """One change to a citeproc-py class, applied only while a bibliography renders."""
 
+    owner: type
+    name: str
+    value: Any  # _REMOVED: the class's own attribute is taken away (its base's serves)
+    why: str  # the CSL rule or citeproc-js behaviour it matches, or what it saves
+    canary: str = ""  # the test that fails on plain citeproc-py ("": output unchanged)
+
+
+_REMOVED = object()
+_ABSENT = object()
+SPEED = "speed only: the golden files and the citeproc-js comparison hold the output unchanged"
+
+#: every change the layer makes to citeproc-py, in one table
+PATCHES: tuple[Patch, ...] = (
+    Patch(If, "render", _if_render,
+          "CSL 1.0.2 Choose: disambiguate=\"true\" holds only for a cite that needs it"
+          " (MLA's in-text citations); type/variable tests read once (speed)",
+          "test_canary_disambiguate_only_where_needed"),
+    Patch(If, "render_children", _first_rendering,
+          "citeproc-js: in cs:substitute, a cs:choose branch's first child that renders"
+          " stands in, not all of them run together"),
+    Patch(Else, "render_children", _first_rendering, "as If.render_children"),
+    Patch(CitationStylesElement, "get_macro", _get_macro, SPEED),
+    Patch(CitationStylesElement, "xpath_search", _xpath_search, SPEED),
+    Patch(CitationStylesElement, "get_root", _get_root, SPEED),
+    Patch(CitationItem, "reference", property(_reference), SPEED),
+    Patch(CitationItem, "bibliography", property(_bibliography), SPEED),
+    Patch(CustomDict, "__getitem__", _REMOVED,
+          "speed only: dict's own lookup, with __missing__ raising VariableError as before"),
+    Patch(CustomDict, "__missing__", _missing, "see CustomDict.__getitem__"),
+    Patch(Layout, "render_bibliography", _render_bibliography,
+          "CSL 1.0.2 second-field-align sets the citation number apart ('[1] A. Author');"
+          " subsequent-author-substitute (MLA's '———')",
+          "test_canary_second_field_align"),
+    Patch(Name, "process", _name_process,
+          "citeproc-js: no delimiter before 'and' when the last of two names is a body;"
+          " family name first for Chinese, Japanese, Vietnamese, Hungarian names"),
+    Patch(TextCased, "case", _case,
+          "citeproc-js text-case='title': its word list, hyphens, English items only",
+          "test_canary_title_case"),
+    Patch(Choose, "render", _choose_render, "remembers the branch taken (for Group.process)"),
+    Patch(Group, "process", _group_process,
+          "CSL 1.0.2 Group: left out when the variables it calls are empty, counting only"
+          " the cs:choose branch taken (APA's '(Publication)' for a missing number)"),
+    Patch(Label, "process", _label_process,
+          "CSL 1.0.2 Label: a label whose variable is empty prints nothing"),
+    Patch(Label, "_is_plural", _is_plural,
+          "number-of-pages looked up on the item (Vancouver's '141 p.')",
+          "test_canary_number_of_pages_label"),
+    Patch(Date, "render_single_date", _render_single_date,
+          "a localized date format's own delimiter (Vancouver's '1996 Jan', not '1996Jan')"),
+    Patch(Names, "process", _names_process,
+          "CSL 1.0.2 Substitution: names a cs:substitute printed are not printed again;"
+          " subsequent-author-substitute"),
+    Patch(Substitute, "render", _substitute_render,
+          "CSL 1.0.2 Substitution: what the substitute rendered is left out of the rest of"
+          " the entry (an authorless record's title printed once)",
+          "test_canary_substituted_title_printed_once"),
+    Patch(Text, "_variable", _text_variable, "records what a cs:substitute rendered"),
+    Patch(Key, "sort_keys", _sort_keys,
+          "citeproc-js collation: accents and case set aside ('Ėti͡ud' before 'Z')",
+          "test_canary_collation"),
+    Patch(Quoted, "quote", _quote,
+          "citeproc-js: quotation marks inside a quoted title become the inner ones"),
+    Patch(Name, "initialize", _initialize,
+          "CSL 1.0.2 initialize='false' keeps given names whole",
+          "test_canary_initialize_false"),
+)  # fmt: skip
+
+
+def check_version() -> None:
+    """Refuse any citeproc-py but the one the layer was verified with: on another, its
+    changes could apply in part and change the output without a word."""
+    installed = version("citeproc-py")
+    if installed != PINNED:
+        raise MarcconvError(
+            f"-t citation needs citeproc-py {PINNED}, the version marcconv's citation layer"
+            f" was verified with, and citeproc-py {installed} is installed"
+            f" (pip install 'citeproc-py=={PINNED}')"
+        )
+
+
+class _Applied:
+    """How many bibliographies are rendering, and what the patches replaced."""
+
+    lock = threading.Lock()
+    depth = 0
+    saved: ClassVar[list[tuple[Patch, Any]]] = []
+
+
+@contextmanager
+def applied() -> Iterator[None]:
+    """The changes of :data:`PATCHES` (and the CSL 1.0.2 name variables) applied to
+    citeproc-py while the block runs, and undone when the last such block ends:
+    citeproc-py used by other code in the same process, before or after, is
+    untouched."""
+    with _Applied.lock:
+        if _Applied.depth == 0:
+            check_version()
+            _apply()
+        _Applied.depth += 1
+    try:
+        yield
+    finally:
+        with _Applied.lock:
+            _Applied.depth -= 1
+            if _Applied.depth == 0:
+                _undo()
+
+
+def _apply() -> None:
+    saved = []
+    for patch in PATCHES:
+        saved.append((patch, vars(patch.owner).get(patch.name, _ABSENT)))
+        if patch.value is _REMOVED:
+            if patch.name in vars(patch.owner):
+                delattr(patch.owner, patch.name)
+        else:
+            setattr(patch.owner, patch.name, patch.value)
+    _Applied.saved = saved
     citeproc.NAMES.extend(name for name in CSL_102_NAMES if name not in citeproc.NAMES)
-    If.render = _if_render
-    If.render_children = Else.render_children = _first_rendering
-    CitationStylesElement.get_macro = _get_macro
-    CitationStylesElement.xpath_search = _xpath_search
-    CitationStylesElement.get_root = _get_root
-    CitationItem.reference = property(_reference)
-    CitationItem.bibliography = property(_bibliography)
-    if "__getitem__" in vars(CustomDict):  # dict's own, with __missing__ for what is absent
-        del CustomDict.__getitem__
-    CustomDict.__missing__ = _missing
-    Layout.render_bibliography = _render_bibliography
-    Name.process = _name_process
-    TextCased.case = _case
-    Choose.render = _choose_render
-    Group.process = _group_process
-    Label.process = _label_process
-    Label._is_plural = _is_plural
-    Date.render_single_date = _render_single_date
-    Names.process = _names_process
-    Substitute.render = _substitute_render
-    Text._variable = _text_variable
-    Key.sort_keys = _sort_keys
-    Quoted.quote = _quote
-    Name.initialize = _initialize
-    return True
+
+
+def _undo() -> None:
+    for patch, original in reversed(_Applied.saved):
+        if original is _ABSENT:
+            if patch.name in vars(patch.owner):
+                delattr(patch.owner, patch.name)
+        else:
+            setattr(patch.owner, patch.name, original)
+    _Applied.saved = []
+    citeproc.NAMES[:] = [name for name in citeproc.NAMES if name not in CSL_102_NAMES]

@@ -1,0 +1,240 @@
+"""The citation layer over citeproc-py: fails closed, leaves citeproc-py untouched
+outside a bibliography's work, keeps its state per bibliography, and each fix has
+a canary that fails on citeproc-py alone.
+
+Every expected entry below was rendered by citeproc-js 2.4.63 (the reference CSL
+processor, through the conformance kit's ``check citations`` and ``check
+compare``) from the same items; the "alone" ones are citeproc-py 0.11.1's own.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import warnings
+from typing import Any
+
+import citeproc
+import pytest
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import formatter as citeproc_formatter
+from citeproc.source.json import CiteProcJSON
+
+from marcconv.errors import MarcconvError
+from marcconv.writers import citeproc_layer
+from marcconv.writers.citation import CitationWriter, resolve_style
+from marcconv.writers.citeproc_layer import CSL_102_NAMES, PATCHES, Patch
+
+Items = list[dict[str, Any]]
+
+
+def _style(name: str) -> Any:
+    return CitationStylesStyle(str(resolve_style(name)), validate=False)
+
+
+def _render(bibliography: Any, items: Items, mode: str) -> list[str]:
+    citations = [Citation([CitationItem(item["id"])]) for item in items]
+    for citation in citations:
+        bibliography.register(citation)
+    bibliography.sort()
+    if mode == "citation":
+        return [str(bibliography.cite(c, lambda item: None)) for c in citations]
+    return [str(entry) for entry in bibliography.bibliography()]
+
+
+def alone(style: str, items: Items, mode: str = "bibliography") -> list[str]:
+    """citeproc-py by itself (in this process: the layer is not applied now)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(
+            _style(style), CiteProcJSON(items), citeproc_formatter.plain
+        )
+        return _render(bibliography, items, mode)
+
+
+def layered(style: str, items: Items, mode: str = "bibliography") -> list[str]:
+    """citeproc-py with the layer, as ``-t citation`` runs it."""
+    loaded = _style(style)
+    source = citeproc_layer.Source()
+    prepare = citeproc_layer.Preparer("text", citeproc_layer.locale_quotes(loaded))
+    for item in items:
+        source.take(prepare(item))
+    bibliography = citeproc_layer.Bibliography(loaded, source, citeproc_layer.formatter("text"))
+    with bibliography.active():
+        return _render(bibliography, items, mode)
+
+
+DOE = [{"family": "Doe", "given": "Jane"}]
+
+
+# ------------------------------------------------------------------------- canaries
+def test_canary_second_field_align() -> None:
+    """CSL 1.0.2: second-field-align sets the citation number apart."""
+    items = [{"id": "a", "type": "book", "title": "A Book", "author": DOE,
+              "issued": {"date-parts": [[2001]]}, "publisher": "Pub"}]  # fmt: skip
+    assert alone("ieee", items) == ["[1]J. Doe, A Book. Pub, 2001."]
+    assert layered("ieee", items) == ["[1] J. Doe, A Book. Pub, 2001."]
+
+
+def test_canary_substituted_title_printed_once() -> None:
+    """CSL 1.0.2 Substitution: the title standing in for the author is not repeated."""
+    items = [{"id": "b", "type": "book", "title": "Anonymous Classics",
+              "issued": {"date-parts": [[1999]]}, "publisher": "Pub"}]  # fmt: skip
+    assert alone("apa", items) == ["Anonymous Classics. (1999). Anonymous Classics. Pub."]
+    assert layered("apa", items) == ["Anonymous Classics. (1999). Pub."]
+
+
+def test_canary_collation() -> None:
+    """citeproc-js sorts with accents set aside: Ėtkind before Zorn."""
+    items = [
+        {"id": "z", "type": "book", "title": "Zeta", "author": [{"family": "Zorn", "given": "A."}],
+         "issued": {"date-parts": [[2001]]}},
+        {"id": "e", "type": "book", "title": "Etiud",
+         "author": [{"family": "Ėtkind", "given": "B."}], "issued": {"date-parts": [[2001]]}},
+    ]  # fmt: skip
+    assert alone("apa", items) == ["Zorn, A. (2001). Zeta.", "Ėtkind, B. (2001). Etiud."]
+    assert layered("apa", items) == ["Ėtkind, B. (2001). Etiud.", "Zorn, A. (2001). Zeta."]
+
+
+CHICAGO_ITEM = [{"id": "t", "type": "article-journal", "title": "a walk along the river between"
+                 " towns", "author": DOE, "container-title": "Journal",
+                 "issued": {"date-parts": [[2001]]}, "language": "en"}]  # fmt: skip
+CHICAGO_ALONE = "Doe, J. 2001. “A Walk Along the River Between Towns”. Journal."
+CHICAGO_JS = "Doe, Jane. 2001. “A Walk along the River between Towns.” Journal."
+
+
+def test_canary_title_case() -> None:
+    """citeproc-js's title case leaves "along" and "between" in lower case."""
+    assert "Along the River Between" in alone("chicago-author-date", CHICAGO_ITEM)[0]
+    assert layered("chicago-author-date", CHICAGO_ITEM) == [CHICAGO_JS]
+
+
+def test_canary_initialize_false() -> None:
+    """CSL 1.0.2: initialize="false" (Chicago) keeps the given name whole."""
+    assert alone("chicago-author-date", CHICAGO_ITEM) == [CHICAGO_ALONE]
+    assert layered("chicago-author-date", CHICAGO_ITEM)[0].startswith("Doe, Jane. ")
+
+
+def test_canary_number_of_pages_label() -> None:
+    """Vancouver's number-of-pages label ("141 p."), looked up on the item."""
+    items = [{"id": "p", "type": "book", "title": "Pages", "author": DOE,
+              "issued": {"date-parts": [[2001]]}, "number-of-pages": "141", "publisher": "Pub",
+              "publisher-place": "Paris"}]  # fmt: skip
+    assert alone("vancouver", items) == ["1.Doe J. Pages. Paris: Pub; 2001. 141."]
+    assert layered("vancouver", items) == ["1. Doe J. Pages. Paris: Pub; 2001. 141 p."]
+
+
+def test_canary_disambiguate_only_where_needed() -> None:
+    """MLA adds the title to an in-text citation only when another cite reads alike."""
+    items = [{"id": "g", "type": "book", "title": "America without Walls",
+              "author": [{"family": "Galliher", "given": "John"}],
+              "issued": {"date-parts": [[1990]]}}]  # fmt: skip
+    style = "modern-language-association"
+    assert alone(style, items, "citation") == ["(Galliher, America Without Walls)"]
+    assert layered(style, items, "citation") == ["(Galliher)"]
+
+
+def test_every_canary_the_table_names_is_here() -> None:
+    named = {patch.canary for patch in PATCHES if patch.canary}
+    assert len(named) >= 7
+    assert named <= {name for name in globals() if name.startswith("test_canary_")}
+    assert all(patch.why for patch in PATCHES)
+
+
+# ----------------------------------------------------------------- fails closed
+def test_another_citeproc_version_is_refused_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(citeproc_layer, "version", lambda name: "0.12.0")
+    with pytest.raises(MarcconvError) as refused:
+        CitationWriter(io.StringIO())
+    message = str(refused.value)
+    assert "citeproc-py 0.11.1" in message and "citeproc-py 0.12.0 is installed" in message
+    with pytest.raises(MarcconvError), citeproc_layer.applied():
+        pass  # nothing is applied either
+    _assert_untouched()
+
+
+def test_the_command_line_refuses_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from marcconv.cli import cli
+    from tests.conftest import SAMPLES
+
+    monkeypatch.setattr(citeproc_layer, "version", lambda name: "0.12.0")
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES / "palmira.txt"), "-t", "citation"])
+    assert result.exit_code == 2
+    assert "needs citeproc-py 0.11.1" in result.stderr and "0.12.0" in result.stderr
+    assert result.stdout == ""
+
+
+# ------------------------------------------------------------ no global state
+def _assert_untouched() -> None:
+    for patch in PATCHES:
+        current = vars(patch.owner).get(patch.name)
+        assert current is not patch.value, f"{patch.owner.__name__}.{patch.name} still patched"
+    assert not set(CSL_102_NAMES) & set(citeproc.NAMES)
+    assert "__getitem__" in vars(citeproc.source.CustomDict)
+
+
+def test_citeproc_py_is_itself_again_after_a_bibliography() -> None:
+    layered("apa", CHICAGO_ITEM)
+    _assert_untouched()
+    assert citeproc_layer._Applied.depth == 0
+
+
+def test_patches_are_applied_while_a_bibliography_works() -> None:
+    bibliography = citeproc_layer.Bibliography(
+        _style("apa"), citeproc_layer.Source(), citeproc_layer.formatter("text")
+    )
+    with bibliography.active():
+        for patch in PATCHES:
+            if isinstance(patch, Patch) and patch.value is not citeproc_layer._REMOVED:
+                assert vars(patch.owner)[patch.name] is patch.value
+        with bibliography.active():  # entered again from inside
+            pass
+        assert vars(PATCHES[0].owner)[PATCHES[0].name] is PATCHES[0].value
+    _assert_untouched()
+
+
+MLA_ITEMS = [
+    {"id": f"m{n}", "type": "book", "title": f"Work {n}", "author": DOE,
+     "issued": {"date-parts": [[2000 + n]]}, "publisher": "Pub"}
+    for n in range(3)
+]  # fmt: skip
+
+
+def test_two_bibliographies_in_one_process_equal_two_separate_runs() -> None:
+    """MLA keeps the author of the entry before (for "———") and APA its sort keys,
+    each in its own state: rendered interleaved, each equals its run alone."""
+    mla_alone = layered("modern-language-association", MLA_ITEMS)
+    apa_alone = layered("apa", CHICAGO_ITEM + MLA_ITEMS)
+    assert mla_alone[1].startswith("———.")  # the substitute is in play
+
+    def prepared(style: str, items: Items) -> tuple[Any, list[Any]]:
+        loaded = _style(style)
+        source = citeproc_layer.Source()
+        prepare = citeproc_layer.Preparer("text", citeproc_layer.locale_quotes(loaded))
+        for item in items:
+            source.take(prepare(item))
+        bib = citeproc_layer.Bibliography(loaded, source, citeproc_layer.formatter("text"))
+        for item in items:
+            bib.register(Citation([CitationItem(item["id"])]))
+        return bib, items
+
+    mla, _ = prepared("modern-language-association", MLA_ITEMS)
+    apa, _ = prepared("apa", CHICAGO_ITEM + MLA_ITEMS)
+    mla.sort()
+    apa.sort()
+    with mla.active():
+        first = [str(mla.bibliography(0, 2)[0]), str(mla.bibliography(0, 2)[1])]
+        with apa.active():
+            apa_entries = [str(e) for e in apa.bibliography()]
+        rest = [str(e) for e in mla.bibliography(2, 3)]
+    assert first + rest == mla_alone
+    assert apa_entries == apa_alone
+
+
+def test_the_layer_module_holds_no_render_state() -> None:
+    """What used to be module globals is a bibliography's own (RenderState)."""
+    layer = sys.modules["marcconv.writers.citeproc_layer"]
+    for name in ("_AUTHORS", "_RECORDING", "_AMBIGUOUS", "_GIVEN_NAMES", "_SORT_KEYS", "_MACROS"):
+        assert not hasattr(layer, name)
