@@ -192,7 +192,11 @@ def write(
     skipped reported), so the output equals the command's byte for byte.
     ``options`` are those of :class:`marcconv.options.WriterOptions`: ``unicode``,
     ``style``, ``locale``, ``output_format``, ``mode``, ``max_authors``,
-    ``all_authors``, ``newline``.
+    ``all_authors``, ``newline``, and ``omit`` (field names, as ``--omit``)::
+
+        >>> lean = write(read("samples/palmira.txt"), "ris", omit=["AB", "N1", "KW", "UR"])
+        >>> [line for line in lean.splitlines() if line[:2] in ("AB", "UR")]
+        []
     """
     from marcconv import registry
     from marcconv.engine import Assembler, Converter, Job
@@ -200,11 +204,15 @@ def write(
     from marcconv.marc.record import SourceRecord
     from marcconv.model import Reference
     from marcconv.options import WriterOptions
+    from marcconv.writers.base import omitted_fields
 
     notify = report or _warn
     target = io.StringIO() if out is None else out
+    writer_class = registry.writer_class(to)
+    if "omit" in options:
+        options["omit"] = omitted_fields(writer_class, to, options["omit"])
     settings = WriterOptions(**options)
-    writer = registry.writer_class(to)(target, settings)
+    writer = writer_class(target, settings)
     job = Job(to, settings, key_pattern or DEFAULT_PATTERN, all_records)
     assembler = Assembler(writer, job, notify)
     converter = Converter(job, writer)

@@ -28,7 +28,7 @@ from marcconv.sources import (
     detect_path,
     display_name,
 )
-from marcconv.writers.base import LONG_NAME_LIST, WriterOptions
+from marcconv.writers.base import LONG_NAME_LIST, WriterOptions, omitted_fields
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -272,7 +272,7 @@ def convert(
         writer_class = registry.writer_class(target)
         validate_pattern(key_pattern)
         encoding = check_encoding(encoding)
-        omitted = omitted_fields(writer_class, target, omit)
+        omitted = omitted_fields(writer_class, target, omit.split(",") if omit else ())
         if split is not None:
             check_split(output, target)
         check_targets(paths, part_names(output)(1) if split else output, errors_path)
@@ -398,23 +398,6 @@ def check_split(output: str, target: str) -> None:
             " input, or use another -t"
         )
     part_names(output)
-
-
-def omitted_fields(writer_class: Any, target: str, omit: str | None) -> frozenset[str]:
-    """The --omit fields, each one the writer writes; else a usage error naming them."""
-    if not omit:
-        return frozenset()
-    known = getattr(writer_class, "field_names", None)
-    if known is None:
-        raise MarcconvError(f"--omit applies to bibtex, biblatex and ris, not to -t {target}")
-    names = [name.strip() for name in omit.split(",") if name.strip()]
-    unknown = [name for name in names if name not in known()]
-    if unknown:
-        raise MarcconvError(
-            f"-t {target} writes no field {', '.join(map(repr, unknown))}; its fields:"
-            f" {', '.join(known())}"
-        )
-    return frozenset(names)
 
 
 #: the options that concern only some output formats, and those formats

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC
-from typing import ClassVar, TextIO
+from collections.abc import Iterable
+from typing import Any, ClassVar, TextIO
 
+from marcconv.errors import MarcconvError
 from marcconv.model import Reference
 from marcconv.options import WriterOptions
 
@@ -74,3 +76,22 @@ class Writer(ABC):
 
 
 __all__ = ["LONG_NAME_LIST", "Writer", "WriterOptions", "name_limit"]
+
+
+def omitted_fields(writer_class: Any, target: str, omit: Iterable[str]) -> frozenset[str]:
+    """The fields to leave out (``--omit``), each one the writer writes; a writer
+    that names its fields has ``field_names``.  Raises :class:`MarcconvError`
+    naming the valid ones."""
+    names = [name.strip() for name in omit if name.strip()]
+    if not names:
+        return frozenset()
+    known = getattr(writer_class, "field_names", None)
+    if known is None:
+        raise MarcconvError(f"--omit applies to bibtex, biblatex and ris, not to -t {target}")
+    unknown = [name for name in names if name not in known()]
+    if unknown:
+        raise MarcconvError(
+            f"-t {target} writes no field {', '.join(map(repr, unknown))}; its fields:"
+            f" {', '.join(known())}"
+        )
+    return frozenset(names)
