@@ -144,7 +144,7 @@ def convert(
     authority or holdings record; ``all_records`` converts it anyway), is reported
     and left out; each record's own warnings are reported too.
     """
-    from marcconv.crosswalk import to_reference
+    from marcconv.crosswalk import reference_to_write
     from marcconv.engine import left_out_note, skip_error
     from marcconv.errors import NotBibliographic, RecordError
     from marcconv.keys import DEFAULT_PATTERN, KeyMaker
@@ -155,7 +155,7 @@ def convert(
         try:
             if record.failure is not None:
                 raise RecordError(record.failure, record.record_id)
-            ref = to_reference(record, all_records=all_records)
+            ref = reference_to_write(record, all_records=all_records)
         except NotBibliographic as exc:
             _report_all(record.diagnostics, notify)
             notify(left_out_note(record, exc))

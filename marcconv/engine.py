@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from marcconv import registry
-from marcconv.crosswalk import to_reference
+from marcconv.crosswalk import reference_to_write
 from marcconv.errors import Diagnostic, MarcconvError, NotBibliographic, RecordError, Severity
 from marcconv.keys import DEFAULT_PATTERN, KeyMaker
 from marcconv.marc.record import Chunk, SourceRecord, cutting_of
@@ -122,7 +122,7 @@ class Converter:
                 own = (own_number(item) or "") if writer.numbered else None
                 text = writer.render_record(item, job.placeholder)
                 return Entry(item.diagnostics, text, own)
-            ref = to_reference(item, all_records=job.all_records)
+            ref = reference_to_write(item, all_records=job.all_records)
             base = self.keys.base_for(ref)
             ref.id = job.placeholder
             text = writer.render(ref)

@@ -260,3 +260,22 @@ def test_a_broken_document_is_an_input_error_with_exit_1(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert result.stdout.count("ER  - ") == 1
     assert "1 input errors" in result.stderr.splitlines()[-1]
+
+
+def test_a_record_with_nothing_to_cite_is_reported_not_written() -> None:
+    """A record whose fields say nothing of the work would be an empty entry:
+    citation processors print nothing for it (citeproc-js leaves it out of a
+    bibliography while still listing its id). YAZ's test record 1 is one: a local
+    call number (092, which no rule takes) and nothing else."""
+    text = "000000001 092_9 $$aDVD CHI 791.43$$bQI\n000000002 245__ $$aA title\n"
+    result = run("convert", "-t", "csl-json", stdin=text)
+    assert result.exit_code == 1
+    assert [item["id"] for item in json.loads(result.stdout)] == ["title"]
+    assert (
+        "error: <stdin>, line 1, record 000000001: the record says nothing of the work (no"
+        " title, name, date, identifier, note or link): an empty entry; record skipped"
+        in result.stderr
+    )
+    everything = run("convert", "-t", "csl-json", "--all-records", stdin=text)
+    assert everything.exit_code == 0
+    assert len(json.loads(everything.stdout)) == 2

@@ -129,15 +129,16 @@ def test_a_dirty_corpus_loses_no_record() -> None:
         [
             SEED,
             b"000000002 245__ no subfield code\n",  # its only field is unreadable: skipped
-            b"000000003 001__ 3\n",  # an identifier only: written, as the record says
+            b"000000003 001__ 3\n",  # its own number only: an empty entry, skipped
             b"000000004 245__ $$aA title$$b\xff\xfe broken bytes\n",
             b"000000005 FMT__ BK\n000000005 24510 $$aOnly a title\n",
         ]
     )
     result = convert(dirty, "-t", "csl-json")
-    assert counts(result) == (5, 4, 1, 0)
+    assert counts(result) == (5, 3, 2, 0)
     assert result.exit_code == 1
-    assert len(json.loads(result.stdout)) == 4
+    assert len(json.loads(result.stdout)) == 3
+    assert "record 000000003: the record says nothing of the work" in result.stderr
     assert "record 000000002: record has no fields; record skipped" in result.stderr
     assert "line 41, record 000000002: field 245: subfield code missing" in result.stderr
     assert "line 43: invalid utf-8 byte 0xff" in result.stderr

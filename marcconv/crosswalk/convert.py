@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pymarc
 
@@ -90,6 +90,37 @@ def _once_per_role(names: list[Name]) -> list[Name]:
             seen.add(key)
             kept.append(name)
     return kept
+
+
+#: what says nothing of the work itself: a reference with nothing else would be an
+#: empty entry, which every output writes as an id alone and a citation processor
+#: prints as nothing (citeproc-js leaves it out of a bibliography while still
+#: listing its id, and consumers that pair the two fail)
+NOT_CONTENT = frozenset({"id", "type", "source_record", "source", "language"})
+_CONTENT = tuple(f.name for f in fields(Reference) if f.name not in NOT_CONTENT)
+
+
+def citable(ref: Reference) -> bool:
+    """Does the reference say anything of the work (a title, a name, a date, an
+    identifier, a note...)?"""
+    return any(getattr(ref, name) for name in _CONTENT)
+
+
+def reference_to_write(
+    source: SourceRecord | pymarc.Record, *, all_records: bool = False
+) -> Reference:
+    """:func:`to_reference`, refusing (:class:`RecordError`) a reference that says
+    nothing of the work (see :func:`citable`) unless ``all_records``: what every
+    output is made of."""
+    ref = to_reference(source, all_records=all_records)
+    if not all_records and not citable(ref):
+        record_id = source.record_id if isinstance(source, SourceRecord) else None
+        raise RecordError(
+            "the record says nothing of the work (no title, name, date, identifier,"
+            " note or link): an empty entry",
+            record_id,
+        )
+    return ref
 
 
 def _settle(draft: Draft, record: FieldIndex) -> Reference:
