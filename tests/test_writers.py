@@ -298,3 +298,23 @@ def test_a_name_part_that_escapes_to_nothing_is_left_out() -> None:
     assert "  author = {\\texteuro{}}," in _bibtex(ref)  # biber reads a braced command badly
     only_marks = _book(names=[Name(family="\u0308", given="\u0309")])
     assert "author" not in _bibtex(only_marks)
+
+
+def test_bibtex_entries_are_written_as_bibtexparser_writes_them() -> None:
+    """The entry text is made directly; bibtexparser's own writer gives the same."""
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.model import Field as BibField
+
+    from marcconv.writers import biblatex, bibtex
+    from tests.conftest import SAMPLES
+    from tests.helpers import reference
+
+    cases = [
+        BibEntry("misc", "empty", []),
+        BibEntry("article", "k", [BibField("title", "{T}")]),
+        BibEntry("book", "k2", [BibField("author", "{A and B}"), BibField("month", "may")]),
+    ]
+    seed = reference((SAMPLES / "palmira.txt").read_text(encoding="utf-8"))
+    cases += [bibtex.to_entry(seed), biblatex.to_entry(seed)]
+    for entry in cases:
+        assert bibtex.render_entry(entry) == bibtex.render_with_bibtexparser(entry)

@@ -302,7 +302,19 @@ def field_names() -> tuple[str, ...]:
 
 
 def render_entry(entry: Entry) -> str:
-    """One entry as bibtexparser 2 writes it (two-space indent)."""
+    """One entry as bibtexparser 2 writes it (two-space indent), made here directly:
+    its whole library writer took a fifth of a BibTeX run.  A test holds the two
+    equal (:func:`render_with_bibtexparser`)."""
+    lines = [f"@{entry.entry_type}{{{entry.key},\n"]
+    lines.extend(f"  {field.key} = {field.value},\n" for field in entry.fields)
+    if entry.fields:
+        lines[-1] = lines[-1][:-2] + "\n"  # no comma after the last field
+    lines.append("}\n")
+    return "".join(lines)
+
+
+def render_with_bibtexparser(entry: Entry) -> str:
+    """The entry as bibtexparser's own writer writes it."""
     return str(write_string(Library([entry]), unparse_stack=[], bibtex_format=_FORMAT))
 
 

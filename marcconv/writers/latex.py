@@ -149,7 +149,8 @@ def escape(text: str, unicode: bool = False) -> str:
         return text.translate(ASCII_SPECIALS)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        if any(unicodedata.combining(char) for char in text):
+        # every combining mark is at U+0300 or above: Latin-1 text needs no search
+        if max(text) >= "\u0300" and any(unicodedata.combining(char) for char in text):
             return _with_marks(text)
     return text.translate(_LATEX)
 
