@@ -154,7 +154,7 @@ def test_jobs_render_the_same_bibliography(
     """--jobs 2: sort keys, citation texts and entries found in slices, in two
     processes, give the output of one process (numbers, year suffixes, given
     names, and subsequent-author-substitute across the seams of slices)."""
-    monkeypatch.setattr(citeproc_layer, "SLICE", slice_size)
+    monkeypatch.setattr(citeproc_layer.slices, "SLICE", slice_size)
     one = format_references(layer_cases(), WriterOptions(style=style))
     assert format_references(layer_cases(), WriterOptions(style=style, jobs=2)) == one
 
@@ -162,12 +162,12 @@ def test_jobs_render_the_same_bibliography(
 def test_slices_run_in_other_processes_and_come_back_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(citeproc_layer, "SLICE", 3)
+    monkeypatch.setattr(citeproc_layer.slices, "SLICE", 3)
     found = citeproc_layer.in_slices(lambda a, b: [(n, os.getpid()) for n in range(a, b)], 20, 2)
     assert [n for n, _ in found] == list(range(20))
     assert os.getpid() not in {pid for _, pid in found}
     # a process renders a few slices, then a fresh fork takes over (its copied pages go)
-    monkeypatch.setattr(citeproc_layer, "RECYCLE", 2)
+    monkeypatch.setattr(citeproc_layer.slices, "RECYCLE", 2)
     found = citeproc_layer.in_slices(lambda a, b: [(a, os.getpid())], 30, 2)
     slices_per_process = Counter(pid for _, pid in found)
     assert len(found) == 10 and max(slices_per_process.values()) <= 2
@@ -199,7 +199,7 @@ class _CountedKey(str):
 def test_registered_keys_are_found_without_a_scan() -> None:
     """citeproc-py asks ``key in keys`` and ``keys.index(key)`` of every cite;
     a scan of the list made a bibliography of n items cost n² comparisons."""
-    keys = citeproc_layer._Keys(_CountedKey(f"k{i}") for i in range(1000))
+    keys = citeproc_layer.speed._Keys(_CountedKey(f"k{i}") for i in range(1000))
     _CountedKey.compared = 0
     assert "k999" in keys and "k0" in keys and "missing" not in keys
     assert keys.index("k999") == 999

@@ -143,7 +143,7 @@ def test_every_canary_the_table_names_is_here() -> None:
 
 # ----------------------------------------------------------------- fails closed
 def test_another_citeproc_version_is_refused_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(citeproc_layer, "version", lambda name: "0.12.0")
+    monkeypatch.setattr(citeproc_layer.patches, "version", lambda name: "0.12.0")
     with pytest.raises(MarcconvError) as refused:
         CitationWriter(io.StringIO())
     message = str(refused.value)
@@ -159,7 +159,7 @@ def test_the_command_line_refuses_too(monkeypatch: pytest.MonkeyPatch) -> None:
     from marcconv.cli import cli
     from tests.conftest import SAMPLES
 
-    monkeypatch.setattr(citeproc_layer, "version", lambda name: "0.12.0")
+    monkeypatch.setattr(citeproc_layer.patches, "version", lambda name: "0.12.0")
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES / "palmira.txt"), "-t", "citation"])
     assert result.exit_code == 2
     assert "needs citeproc-py 0.11.1" in result.stderr and "0.12.0" in result.stderr
@@ -178,7 +178,7 @@ def _assert_untouched() -> None:
 def test_citeproc_py_is_itself_again_after_a_bibliography() -> None:
     layered("apa", CHICAGO_ITEM)
     _assert_untouched()
-    assert citeproc_layer._Applied.depth == 0
+    assert citeproc_layer.patches._Applied.depth == 0
 
 
 def test_patches_are_applied_while_a_bibliography_works() -> None:
@@ -187,7 +187,7 @@ def test_patches_are_applied_while_a_bibliography_works() -> None:
     )
     with bibliography.active():
         for patch in PATCHES:
-            if isinstance(patch, Patch) and patch.value is not citeproc_layer._REMOVED:
+            if isinstance(patch, Patch) and patch.value is not citeproc_layer.patches._REMOVED:
                 assert vars(patch.owner)[patch.name] is patch.value
         with bibliography.active():  # entered again from inside
             pass
@@ -235,6 +235,7 @@ def test_two_bibliographies_in_one_process_equal_two_separate_runs() -> None:
 
 def test_the_layer_module_holds_no_render_state() -> None:
     """What used to be module globals is a bibliography's own (RenderState)."""
-    layer = sys.modules["marcconv.writers.citeproc_layer"]
-    for name in ("_AUTHORS", "_RECORDING", "_AMBIGUOUS", "_GIVEN_NAMES", "_SORT_KEYS", "_MACROS"):
-        assert not hasattr(layer, name)
+    for module in ("bibliography", "output", "patches", "slices", "spec", "speed", "state"):
+        layer = sys.modules[f"marcconv.writers.citeproc_layer.{module}"]
+        for name in ("_AUTHORS", "_RECORDING", "_AMBIGUOUS", "_GIVEN_NAMES", "_SORT_KEYS"):
+            assert not hasattr(layer, name)

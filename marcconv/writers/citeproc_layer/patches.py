@@ -1,0 +1,199 @@
+"""Every change the layer makes to citeproc-py classes, in one table, applied only
+while a bibliography works; and the version check that keeps it whole."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any, ClassVar
+
+import citeproc
+from citeproc.model import (
+    Choose,
+    CitationStylesElement,
+    Date,
+    Else,
+    Group,
+    If,
+    Key,
+    Label,
+    Layout,
+    Name,
+    Names,
+    Quoted,
+    Substitute,
+    Text,
+    TextCased,
+)
+from citeproc.source import CitationItem, CustomDict
+
+from marcconv.errors import MarcconvError
+from marcconv.writers.citeproc_layer.output import CSL_102_NAMES
+from marcconv.writers.citeproc_layer.spec import (
+    _case,
+    _choose_render,
+    _first_rendering,
+    _group_process,
+    _if_render,
+    _initialize,
+    _is_plural,
+    _label_process,
+    _name_process,
+    _names_process,
+    _quote,
+    _render_bibliography,
+    _render_single_date,
+    _sort_keys,
+    _substitute_render,
+    _text_variable,
+)
+from marcconv.writers.citeproc_layer.speed import (
+    _bibliography,
+    _get_macro,
+    _get_root,
+    _missing,
+    _reference,
+    _xpath_search,
+)
+
+PINNED = "0.11.1"
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One change to a citeproc-py class, applied only while a bibliography renders."""
+
+    owner: type
+    name: str
+    value: Any  # _REMOVED: the class's own attribute is taken away (its base's serves)
+    why: str  # the CSL rule or citeproc-js behaviour it matches, or what it saves
+    canary: str = ""  # the test that fails on plain citeproc-py ("": output unchanged)
+
+
+_REMOVED = object()
+_ABSENT = object()
+SPEED = "speed only: the golden files and the citeproc-js comparison hold the output unchanged"
+
+#: every change the layer makes to citeproc-py, in one table
+PATCHES: tuple[Patch, ...] = (
+    Patch(If, "render", _if_render,
+          "CSL 1.0.2 Choose: disambiguate=\"true\" holds only for a cite that needs it"
+          " (MLA's in-text citations); type/variable tests read once (speed)",
+          "test_canary_disambiguate_only_where_needed"),
+    Patch(If, "render_children", _first_rendering,
+          "citeproc-js: in cs:substitute, a cs:choose branch's first child that renders"
+          " stands in, not all of them run together"),
+    Patch(Else, "render_children", _first_rendering, "as If.render_children"),
+    Patch(CitationStylesElement, "get_macro", _get_macro, SPEED),
+    Patch(CitationStylesElement, "xpath_search", _xpath_search, SPEED),
+    Patch(CitationStylesElement, "get_root", _get_root, SPEED),
+    Patch(CitationItem, "reference", property(_reference), SPEED),
+    Patch(CitationItem, "bibliography", property(_bibliography), SPEED),
+    Patch(CustomDict, "__getitem__", _REMOVED,
+          "speed only: dict's own lookup, with __missing__ raising VariableError as before"),
+    Patch(CustomDict, "__missing__", _missing, "see CustomDict.__getitem__"),
+    Patch(Layout, "render_bibliography", _render_bibliography,
+          "CSL 1.0.2 second-field-align sets the citation number apart ('[1] A. Author');"
+          " subsequent-author-substitute (MLA's '———')",
+          "test_canary_second_field_align"),
+    Patch(Name, "process", _name_process,
+          "citeproc-js: no delimiter before 'and' when the last of two names is a body;"
+          " family name first for Chinese, Japanese, Vietnamese, Hungarian names"),
+    Patch(TextCased, "case", _case,
+          "citeproc-js text-case='title': its word list, hyphens, English items only",
+          "test_canary_title_case"),
+    Patch(Choose, "render", _choose_render, "remembers the branch taken (for Group.process)"),
+    Patch(Group, "process", _group_process,
+          "CSL 1.0.2 Group: left out when the variables it calls are empty, counting only"
+          " the cs:choose branch taken (APA's '(Publication)' for a missing number)"),
+    Patch(Label, "process", _label_process,
+          "CSL 1.0.2 Label: a label whose variable is empty prints nothing"),
+    Patch(Label, "_is_plural", _is_plural,
+          "number-of-pages looked up on the item (Vancouver's '141 p.')",
+          "test_canary_number_of_pages_label"),
+    Patch(Date, "render_single_date", _render_single_date,
+          "a localized date format's own delimiter (Vancouver's '1996 Jan', not '1996Jan')"),
+    Patch(Names, "process", _names_process,
+          "CSL 1.0.2 Substitution: names a cs:substitute printed are not printed again;"
+          " subsequent-author-substitute"),
+    Patch(Substitute, "render", _substitute_render,
+          "CSL 1.0.2 Substitution: what the substitute rendered is left out of the rest of"
+          " the entry (an authorless record's title printed once)",
+          "test_canary_substituted_title_printed_once"),
+    Patch(Text, "_variable", _text_variable, "records what a cs:substitute rendered"),
+    Patch(Key, "sort_keys", _sort_keys,
+          "citeproc-js collation: accents and case set aside ('Ėti͡ud' before 'Z')",
+          "test_canary_collation"),
+    Patch(Quoted, "quote", _quote,
+          "citeproc-js: quotation marks inside a quoted title become the inner ones"),
+    Patch(Name, "initialize", _initialize,
+          "CSL 1.0.2 initialize='false' keeps given names whole",
+          "test_canary_initialize_false"),
+)  # fmt: skip
+
+
+def check_version() -> None:
+    """Refuse any citeproc-py but the one the layer was verified with: on another, its
+    changes could apply in part and change the output without a word."""
+    installed = version("citeproc-py")
+    if installed != PINNED:
+        raise MarcconvError(
+            f"-t citation needs citeproc-py {PINNED}, the version marcconv's citation layer"
+            f" was verified with, and citeproc-py {installed} is installed"
+            f" (pip install 'citeproc-py=={PINNED}')"
+        )
+
+
+class _Applied:
+    """How many bibliographies are rendering, and what the patches replaced."""
+
+    lock = threading.Lock()
+    depth = 0
+    saved: ClassVar[list[tuple[Patch, Any]]] = []
+
+
+@contextmanager
+def applied() -> Iterator[None]:
+    """The changes of :data:`PATCHES` (and the CSL 1.0.2 name variables) applied to
+    citeproc-py while the block runs, and undone when the last such block ends:
+    citeproc-py used by other code in the same process, before or after, is
+    untouched."""
+    with _Applied.lock:
+        if _Applied.depth == 0:
+            check_version()
+            _apply()
+        _Applied.depth += 1
+    try:
+        yield
+    finally:
+        with _Applied.lock:
+            _Applied.depth -= 1
+            if _Applied.depth == 0:
+                _undo()
+
+
+def _apply() -> None:
+    saved = []
+    for patch in PATCHES:
+        saved.append((patch, vars(patch.owner).get(patch.name, _ABSENT)))
+        if patch.value is _REMOVED:
+            if patch.name in vars(patch.owner):
+                delattr(patch.owner, patch.name)
+        else:
+            setattr(patch.owner, patch.name, patch.value)
+    _Applied.saved = saved
+    citeproc.NAMES.extend(name for name in CSL_102_NAMES if name not in citeproc.NAMES)
+
+
+def _undo() -> None:
+    for patch, original in reversed(_Applied.saved):
+        if original is _ABSENT:
+            if patch.name in vars(patch.owner):
+                delattr(patch.owner, patch.name)
+        else:
+            setattr(patch.owner, patch.name, original)
+    _Applied.saved = []
+    citeproc.NAMES[:] = [name for name in citeproc.NAMES if name not in CSL_102_NAMES]
