@@ -380,3 +380,31 @@ def test_fuller_form_and_life_dates_stay_out_of_the_name() -> None:
         Name(family="Tolkien", given="J. R. R."),
         Name(family="King", given="Martin Luther", suffix="Jr."),
     ]
+
+
+def test_language_tables_equal_pycountrys_own() -> None:
+    """The ISO 639 tables are read from pycountry's JSON file directly (lighter than
+    its object database); they hold what pycountry's languages hold."""
+    import pycountry
+
+    from marcconv.crosswalk import language
+
+    table, names = {}, {}
+    for lang in pycountry.languages:
+        tag = getattr(lang, "alpha_2", None) or lang.alpha_3
+        table[lang.alpha_3] = tag
+        if getattr(lang, "bibliographic", None):
+            table[lang.bibliographic] = tag
+        names[lang.name.lower()] = tag
+    assert language._table() == table
+    assert language._names() == names
+    assert language._two_letter() == {
+        lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")
+    }
+    assert [language.to_bcp47(c) for c in ("eng", "fre", "ger", "pl", "Portuguese")] == [
+        "en",
+        "fr",
+        "de",
+        "pl",
+        "pt",
+    ]
