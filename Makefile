@@ -13,7 +13,8 @@ PYTHON    ?= python3
 VENV      := .venv
 BIN       := $(VENV)/bin
 DEMO      := build/demo
-FORMATS   := csl-json jsonl bibtex biblatex ris citation textmarc marcxml
+FORMATS   := csl-json jsonl bibtex biblatex ris citation textmarc alephseq line mrk marcxml \
+	iso2709 marc-json
 SAMPLES   := $(wildcard samples/*.txt)
 CONFORMANCE := ../shared/conformance
 
@@ -38,8 +39,9 @@ demo: $(VENV)/.installed
 	@for sample in $(SAMPLES); do \
 	  name=$$(basename $$sample .txt); \
 	  for format in $(FORMATS); do \
-	    case $$format in csl-json) ext=json;; jsonl) ext=jsonl;; bibtex|biblatex) ext=bib;; \
-	      ris) ext=ris;; citation|textmarc) ext=txt;; marcxml) ext=xml;; esac; \
+	    case $$format in csl-json|marc-json) ext=json;; jsonl) ext=jsonl;; bibtex|biblatex) ext=bib;; \
+	      ris) ext=ris;; citation|textmarc) ext=txt;; alephseq) ext=seq;; line) ext=line;; \
+	      mrk) ext=mrk;; marcxml) ext=xml;; iso2709) ext=mrc;; esac; \
 	    mkdir -p $(DEMO)/$$format; \
 	    $(BIN)/marcconv convert $$sample -t $$format -o $(DEMO)/$$format/$$name.$$ext || exit 1; \
 	  done; \
