@@ -115,6 +115,35 @@ def test_canary_initialize_false() -> None:
     assert layered("chicago-author-date", CHICAGO_ITEM)[0].startswith("Doe, Jane. ")
 
 
+def test_hyphenated_given_names_as_citeproc_js_initializes_them() -> None:
+    """A lower-case hyphenated part (romanized Korean and Chinese given names) gives
+    no initial; "Jean-Paul" and "Mi-Ok" keep both."""
+    year = {"date-parts": [[1984]]}
+    items = [
+        {"id": "a", "type": "book", "title": "A", "issued": year,
+         "author": [{"family": "Kim", "given": "Tong-gil"}]},
+        {"id": "b", "type": "book", "title": "B", "issued": year, "language": "zh",
+         "author": [{"family": "Chang", "given": "Hsüeh-chien"}]},
+        {"id": "c", "type": "book", "title": "C", "issued": year,
+         "author": [{"family": "Dupont", "given": "Jean-Paul"}]},
+        {"id": "d", "type": "book", "title": "D", "issued": year,
+         "author": [{"family": "Ahn", "given": "Sang-a"}, {"family": "Lee", "given": "Mi-Ok"}]},
+    ]  # fmt: skip
+    assert alone("apa", items)[3] == "Kim, T.-. gil . (1984). A."
+    assert layered("apa", items) == [
+        "Ahn, S., & Lee, M.-O. (1984). D.",
+        "Chang H. (1984). B.",
+        "Dupont, J.-P. (1984). C.",
+        "Kim, T. (1984). A.",
+    ]
+    assert layered("ieee", items) == [
+        "[1] T. Kim, A. 1984.",
+        "[2] Chang H., B. 1984.",
+        "[3] J.-P. Dupont, C. 1984.",
+        "[4] S. Ahn and M.-O. Lee, D. 1984.",
+    ]
+
+
 def test_canary_number_of_pages_label() -> None:
     """Vancouver's number-of-pages label ("141 p."), looked up on the item."""
     items = [{"id": "p", "type": "book", "title": "Pages", "author": DOE,

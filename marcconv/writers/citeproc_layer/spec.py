@@ -360,8 +360,9 @@ def _starts_with_a_letter(text: str) -> bool:
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
     """``initialize="false"``: given names stay whole; only initials are spaced.
     A given name that does not start with a letter ("ʻAbd al-Raḥīm") stays whole,
-    an abbreviated one ("M. Tim.", "Alph. de") is kept, and a lower-case word
-    keeps no stray initial mark ("A. de", not "A. de ."), as in citeproc-js."""
+    an abbreviated one ("M. Tim.", "Alph. de") is kept, a lower-case word keeps
+    no stray initial mark ("A. de", not "A. de ."), and a lower-case hyphenated
+    part gives no initial ("Tong-gil" → "T."), as in citeproc-js."""
     whole = self.get("initialize", "true").lower() == "false"
     if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
         # initials inside a longer name take the mark: "Sergey T" → "Sergey T."
@@ -381,6 +382,12 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
             part if part.endswith(".") or not part[0].isupper() else part[0] + stop
             for part in parts
         )
+    if "-" in given:
+        # a hyphenated part in lower case belongs to the name before it, as in the
+        # romanized Korean and Chinese names "Tong-gil", "Hsüeh-chien": citeproc-js
+        # gives "T.", where citeproc-py gave "T.-. gil" ("Jean-Paul" stays "J.-P.")
+        pieces = given.split("-")
+        given = "-".join([pieces[0], *(p for p in pieces[1:] if not p[:1].islower())])
     text = str(_original_initialize(self, given, mark, context))
     stray = mark.strip()
     if stray and text.endswith(" " + stray):
