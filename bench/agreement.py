@@ -1,27 +1,36 @@
 """How often marcconv's citations equal citeproc-js's, style by style.
 
 Converts the text MARC records of ``../shared/corpus/textmarc`` to CSL-JSON and
-to a bibliography in each style, then asks the conformance checker
-(``../shared/conformance/check citations ITEMS --style S --against OURS``) to
-render the same items with citeproc-js and compare entry by entry.  In-text
-citations (``--mode citation``) are compared with the single-item citations
-citeproc-js writes in ``check compare --out DIR``.  Prints one line per style
-and writes the table to ``bench/AGREEMENT.md``.
+renders them in each style twice: with citeproc-js, through the conformance
+checker (``../shared/conformance/check citations ITEMS --style S --out DIR``,
+which keeps its renderings), and with marcconv (citeproc-py and its layer).
+Entries are paired by item id, so each figure says whether the same item's
+entry is the same:
 
-Records with no title are left out for every style: citeproc-js gives them no
-bibliography entry in some styles (MLA), and the checker then stops.
+* text: the plain-text entry, character for character;
+* HTML: the HTML entry, once the white space between tags and the spelling of
+  character entities (``&#38;`` for ``&amp;``) are set aside;
+* order: items at the same place in the bibliography (the style's sort);
+* in-text: each item's in-text citation, cited alone.
+
+Prints one line per style, and writes the table and every remaining difference
+(ours beside citeproc-js's) to ``bench/AGREEMENT.md``.  Records with no title are
+left out: citeproc-js gives some of them no entry, which cannot be paired.
 
     python bench/agreement.py [STYLE ...]
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -40,10 +49,10 @@ STYLES = (
 )
 
 
-def references() -> list:  # type: ignore[type-arg]
+def references() -> list[Any]:
     sys.path.insert(0, str(ROOT))
-    from marcconv.crosswalk import to_reference
-    from marcconv.errors import RecordError
+    from marcconv.crosswalk import reference_to_write
+    from marcconv.errors import NotBibliographic, RecordError
     from marcconv.keys import KeyMaker
     from marcconv.marc.record import SourceRecord
     from marcconv.sources import read_records
@@ -55,8 +64,8 @@ def references() -> list:  # type: ignore[type-arg]
             if not isinstance(record, SourceRecord):
                 continue
             try:
-                ref = to_reference(record)
-            except RecordError:
+                ref = reference_to_write(record)
+            except (RecordError, NotBibliographic):
                 continue
             ref.id = keys.key_for(ref)
             if ref.title:
@@ -64,42 +73,92 @@ def references() -> list:  # type: ignore[type-arg]
     return refs
 
 
-def render(style: str, refs: list, mode: str) -> str:  # type: ignore[type-arg]
+def ours(style: str, refs: list[Any], output_format: str, mode: str) -> list[tuple[str, str]]:
+    """(item id, entry) as marcconv writes them, in its order."""
+    import io
+
     from marcconv.writers.base import WriterOptions
-    from marcconv.writers.citation import format_references
+    from marcconv.writers.citation import CitationWriter
 
-    return format_references(refs, WriterOptions(style=style, mode=mode))
-
-
-def measure_citations(style: str, refs: list, items: Path, work: Path) -> int:  # type: ignore[type-arg]
-    """In-text citations equal to citeproc-js's, matched by item id."""
-    out = work / f"compare-{style}"
-    subprocess.run(
-        [str(CHECK), "compare", str(items), "--style", style, "--out", str(out), "-q"],
-        capture_output=True,
-        check=False,
+    writer = CitationWriter(
+        io.StringIO(), WriterOptions(style=style, mode=mode, output_format=output_format)
     )
-    (rendered,) = out.glob("*.json")
-    citations = json.loads(rendered.read_text(encoding="utf-8"))["citeproc-js"]["citations"]
-    by_id = {citation["id"]: citation["text"] for citation in citations}
-    ours = render(style, refs, "citation").splitlines()
-    return sum(1 for ref, text in zip(refs, ours, strict=True) if by_id.get(ref.id) == text)
+    for ref in refs:
+        writer.write(ref)
+    return writer.keyed_entries()
 
 
-def measure(style: str, refs: list, items: Path, work: Path) -> tuple[int, int]:  # type: ignore[type-arg]
-    ours = work / f"{style}.txt"
-    ours.write_text(render(style, refs, "bibliography"), encoding="utf-8")
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def comparable_html(text: str) -> str:
+    """HTML with white space between tags and entity spelling set aside."""
+    text = re.sub(r'^\s*<div class="csl-entry">(.*)</div>\s*$', r"\1", text.strip(), flags=re.S)
+    return _BETWEEN_TAGS.sub("><", html.unescape(text)).strip()
+
+
+@dataclass
+class Result:
+    style: str
+    total: int = 0
+    text: int = 0
+    html: int = 0
+    order: int = 0
+    cites: int = 0
+    differences: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, id, ...
+
+
+def measure(style: str, refs: list[Any], items: Path, work: Path) -> Result:
+    out = work / style
     done = subprocess.run(
-        [str(CHECK), "citations", str(items), "--style", style, "--against", str(ours), "-q"],
+        [str(CHECK), "citations", str(items), "--style", style, "--out", str(out), "-q"],
         capture_output=True,
         text=True,
         check=False,
     )
-    summary = (done.stdout + done.stderr).strip().splitlines()[-1]
-    match = re.search(r"exact match (\d+)/(\d+)", summary)
-    if match is None:
-        raise SystemExit(f"{style}: {summary}")
-    return int(match[1]), int(match[2])
+    rendered = sorted(out.glob("*.citeproc-js.json"))
+    if not rendered:
+        raise SystemExit(f"{style}: citeproc-js gave nothing: {done.stdout[-500:]}")
+    js = json.loads(rendered[0].read_text(encoding="utf-8"))
+    js_entries = {e["id"].lower(): e for e in js["entries"]}
+    js_cites = {c["id"].lower(): c for c in js["citations"]}
+    result = Result(style, total=len(js["entries"]))
+    text = ours(style, refs, "text", "bibliography")
+    result.order = in_same_order([k for k, _ in text], [e["id"].lower() for e in js["entries"]])
+    for key, entry in text:
+        want = js_entries.get(key)
+        if want is None:
+            continue
+        if entry == want["text"]:
+            result.text += 1
+        else:
+            result.differences.append(("text", key, entry, want["text"]))
+    for key, entry in ours(style, refs, "html", "bibliography"):
+        want = js_entries.get(key)
+        if want is not None and comparable_html(entry) == comparable_html(want["html"]):
+            result.html += 1
+    for key, cite in ours(style, refs, "text", "citation"):
+        want = js_cites.get(key)
+        if want is None:
+            continue
+        if cite == want["text"]:
+            result.cites += 1
+        else:
+            result.differences.append(("in-text", key, cite, want["text"]))
+    return result
+
+
+def in_same_order(mine: list[str], theirs: list[str]) -> int:
+    """How many items the two bibliographies list in the same order (the longest
+    common subsequence of their ids, as difflib finds it)."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "–"
 
 
 def main(argv: list[str]) -> None:
@@ -107,37 +166,75 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"needs {CHECK} and {CORPUS}")
     styles = argv or list(STYLES)
     refs = references()
-    sys.path.insert(0, str(ROOT))
     from marcconv.writers.csljson import to_csl
 
-    lines = [
-        "# Citations: marcconv (citeproc-py and its layer) against citeproc-js",
-        "",
-        f"{len(refs)} titled records of `../shared/corpus/textmarc`; an entry or a citation",
-        "counts when it is character for character what citeproc-js 2.4.63 writes.",
-        "Made by `make agreement`.",
-        "",
-        "| style | bibliography entries | agreement | in-text citations | agreement |",
-        "|---|---|---|---|---|",
-    ]
+    results = []
     with tempfile.TemporaryDirectory(prefix="agreement-") as tmp:
         work = Path(tmp)
         items = work / "items.json"
         items.write_text(json.dumps([to_csl(r) for r in refs], ensure_ascii=False), "utf-8")
         for style in styles:
-            exact, total = measure(style, refs, items, work)
-            cites = measure_citations(style, refs, items, work)
+            found = measure(style, refs, items, work)
+            results.append(found)
             print(
-                f"{style:<32} {exact:>4}/{total} {100 * exact / total:5.1f}%"
-                f"   in-text {cites:>4}/{len(refs)} {100 * cites / len(refs):5.1f}%",
+                f"{style:<30} text {percent(found.text, found.total):<16}"
+                f" html {percent(found.html, found.total):<16}"
+                f" order {percent(found.order, found.total):<16}"
+                f" in-text {percent(found.cites, len(refs))}",
                 flush=True,
             )
-            lines.append(
-                f"| {style} | {exact}/{total} | {100 * exact / total:.1f}% "
-                f"| {cites}/{len(refs)} | {100 * cites / len(refs):.1f}% |"
-            )
     if not argv:
-        (HERE / "AGREEMENT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (HERE / "AGREEMENT.md").write_text(report(results, len(refs)), encoding="utf-8")
+
+
+def report(results: list[Result], count: int) -> str:
+    lines = [
+        "# Citations: marcconv (citeproc-py and its layer) against citeproc-js",
+        "",
+        f"{count} titled records of `../shared/corpus/textmarc`, rendered by citeproc-js",
+        "(npm `citeproc` 2.4.63) and by marcconv; entries are paired by item id.  Text:",
+        "character for character; HTML: once white space between tags and entity",
+        "spelling are set aside; order: items the two bibliographies list in the same",
+        "order (their longest common run); in-text: each item's citation, cited alone.",
+        "Made by `make agreement`.",
+        "",
+        "| style | text | HTML | order | in-text |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.style} | {percent(r.text, r.total)} | {percent(r.html, r.total)}"
+            f" | {percent(r.order, r.total)} | {percent(r.cites, count)} |"
+        )
+    lines += [
+        "",
+        "Known causes of what differs (each difference is listed below):",
+        "",
+        "- Order: citeproc-js sorts with the ICU collator (`localeCompare`, sensitivity",
+        "  base, punctuation ignored, numbers by value) over keys it builds itself (name",
+        "  parts joined by a separator that sorts before letters); marcconv's collation",
+        "  key sets accents, case and punctuation aside but keeps spaces, so names with a",
+        "  hyphen or an inner space (Bo-Yu, J.L. Caron, Ho-pei) and transliterations with",
+        "  ʻ sort apart.  Numeric styles (ieee, vancouver, nature, AMA) keep input order",
+        "  and agree fully.",
+        "- Year suffixes follow the order, so an item placed differently can take another",
+        "  letter (2001a for 2001b), in the entry and in its in-text citation.",
+        "",
+        "## Every difference",
+        "",
+    ]
+    for r in results:
+        if not r.differences:
+            continue
+        lines += [f"### {r.style}", ""]
+        for kind, key, mine, theirs in r.differences:
+            lines += [
+                f"- {kind} `{key}`",
+                f"  - marcconv: {mine}",
+                f"  - citeproc-js: {theirs}",
+            ]
+        lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -252,7 +252,7 @@ class CitationWriter(Writer):
     def close(self) -> None:
         if not self.keys:
             return
-        entries = self._format()
+        entries = [text for _, text in self.keyed_entries()]
         kind = self.options.output_format
         if kind == "html":
             div = "csl-bib-body" if self.options.mode == "bibliography" else "csl-citations"
@@ -264,7 +264,10 @@ class CitationWriter(Writer):
             between = "\n\n" if kind == "markdown" else "\n"
             self.out.write(between.join(entries) + "\n")
 
-    def _format(self) -> list[str]:
+    def keyed_entries(self) -> list[tuple[str, str]]:
+        """(key, text) of every entry, in output order: the bibliography's order, or
+        with ``mode="citation"`` the input order (what :meth:`close` writes).  The
+        key is "" for all if an item rendered no entry (they could not be paired)."""
         from citeproc import Citation, CitationItem
 
         from marcconv.writers import citeproc_layer
@@ -284,8 +287,14 @@ class CitationWriter(Writer):
                 with bibliography.active():  # once for the whole run
                     bibliography.sort()  # the style's <sort>, if it has one
                     if self.options.mode == "citation":
-                        return [str(bibliography.cite(c, _unknown)) for c in citations]
-                    return bibliography.entries()
+                        return [
+                            (key, str(bibliography.cite(c, _unknown)))
+                            for key, c in zip(self.keys, citations, strict=True)
+                        ]
+                    entries = bibliography.entries()
+                    if len(entries) != len(bibliography.keys):  # an entry rendered nothing
+                        return [("", entry) for entry in entries]  # keys unknown
+                    return list(zip(bibliography.keys, entries, strict=True))
             except Exception as exc:  # a bug of the engine, said plainly
                 raise MarcconvError(
                     f"citeproc-py could not format the {self.options.mode} ({type(exc).__name__}:"
