@@ -144,6 +144,32 @@ def test_hyphenated_given_names_as_citeproc_js_initializes_them() -> None:
     ]
 
 
+PREPRINT = {"id": "p", "type": "article", "title": "Decapitating tadpoles", "language": "en",
+            "author": [{"family": "Adams", "given": "Allan"}],
+            "issued": {"date-parts": [[2002]]}, "publisher": "arXiv"}  # fmt: skip
+
+
+def test_canary_capitalize_first_leaves_a_word_with_capitals() -> None:
+    """citeproc-js capitalises a first word only when it is all in lower case."""
+    assert alone("chicago-author-date", [PREPRINT])[0].endswith("Preprint, ArXiv.")
+    assert layered("chicago-author-date", [PREPRINT]) == [
+        "Adams, Allan. 2002. “Decapitating Tadpoles.” Preprint, arXiv."
+    ]
+
+
+def test_canary_one_issue_number_takes_a_singular_label() -> None:
+    """ "06/2009" is one issue number ("no."), as citeproc-js counts; "3-4" two."""
+    issue = {"id": "n", "type": "article-newspaper", "title": "Galapagos archipelago",
+             "author": [{"family": "Darwin", "given": "Charles"}], "language": "en",
+             "container-title": "Atlantis Times", "issue": "06/2009", "page": "1"}  # fmt: skip
+    style = "modern-language-association"
+    assert alone(style, [issue])[0].endswith("Atlantis Times, nos. 06/2009, p. 1.")
+    assert layered(style, [issue]) == [
+        "Darwin, Charles. “Galapagos Archipelago.” Atlantis Times, no. 06/2009, p. 1."
+    ]
+    assert "nos. 3" in layered(style, [dict(issue, issue="3-4")])[0]
+
+
 def test_canary_number_of_pages_label() -> None:
     """Vancouver's number-of-pages label ("141 p."), looked up on the item."""
     items = [{"id": "p", "type": "book", "title": "Pages", "author": DOE,

@@ -103,7 +103,8 @@ PATCHES: tuple[Patch, ...] = (
           "citeproc-js: no delimiter before 'and' when the last of two names is a body;"
           " family name first for Chinese, Japanese, Vietnamese, Hungarian names"),
     Patch(TextCased, "case", _case,
-          "citeproc-js text-case='title': its word list, hyphens, English items only",
+          "citeproc-js text-case='title': its word list, hyphens, English items only;"
+          " capitalize-first leaves a first word with capitals ('arXiv')",
           "test_canary_title_case"),
     Patch(Choose, "render", _choose_render, "remembers the branch taken (for Group.process)"),
     Patch(Group, "process", _group_process,
@@ -112,7 +113,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(Label, "process", _label_process,
           "CSL 1.0.2 Label: a label whose variable is empty prints nothing"),
     Patch(Label, "_is_plural", _is_plural,
-          "number-of-pages looked up on the item (Vancouver's '141 p.')",
+          "number-of-pages looked up on the item (Vancouver's '141 p.'); numbers counted"
+          " as citeproc-js counts them ('no. 06/2009', 'nos. 3-4')",
           "test_canary_number_of_pages_label"),
     Patch(Date, "render_single_date", _render_single_date,
           "a localized date format's own delimiter (Vancouver's '1996 Jan', not '1996Jan')"),

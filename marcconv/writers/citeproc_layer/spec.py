@@ -330,9 +330,15 @@ def _render_single_date(self: Any, date: Any, show_parts: Any = None, context: A
     return self.join(parts) if parts else None
 
 
+#: numbers in a range or a list, as citeproc-js counts them: "3-4", "1, 3", "5 & 7"; not
+#: "02/2009" (one issue number, which citeproc-py took for two)
+_SEVERAL_NUMBERS = re.compile(r"\d+\s*(?:[-\u2013\u2014,&]|\band\b)\s*\d+")
+
+
 def _is_plural(self: Any, item: Any) -> bool:
     """Whether a label's variable holds more than one (citeproc-py's, reading
-    ``number-of-*`` from the item, where citeproc-py read the citation)."""
+    ``number-of-*`` from the item, where citeproc-py read the citation, and
+    counting numbers as citeproc-js does: :data:`_SEVERAL_NUMBERS`)."""
     variable = self.get("variable")
     if variable == "locator":
         value = item.locator.identifier
@@ -344,7 +350,7 @@ def _is_plural(self: Any, item: Any) -> bool:
     if variable.startswith("number-of"):
         count = re.match(r"\d+", str(value))
         return count is not None and int(count[0]) > 1
-    return Label.RE_MULTIPLE_NUMBERS.search(str(value)) is not None
+    return _SEVERAL_NUMBERS.search(str(value)) is not None
 
 
 _INITIAL = re.compile(r"^\w\.?$")
@@ -382,10 +388,11 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
             part if part.endswith(".") or not part[0].isupper() else part[0] + stop
             for part in parts
         )
-    if "-" in given:
-        # a hyphenated part in lower case belongs to the name before it, as in the
-        # romanized Korean and Chinese names "Tong-gil", "Hsüeh-chien": citeproc-js
-        # gives "T.", where citeproc-py gave "T.-. gil" ("Jean-Paul" stays "J.-P.")
+    if "-" in given and self.get_option("initialize-with-hyphen", context):
+        # a hyphenated part in lower case gives no initial, as in the romanized
+        # Korean and Chinese names "Tong-gil", "Hsüeh-chien": citeproc-js gives "T.",
+        # where citeproc-py gave "T.-. gil" ("Jean-Paul" stays "J.-P."); with
+        # initialize-with-hyphen="false" both keep "T gil"
         pieces = given.split("-")
         given = "-".join([pieces[0], *(p for p in pieces[1:] if not p[:1].islower())])
     text = str(_original_initialize(self, given, mark, context))
@@ -510,11 +517,16 @@ def _quote(self: Any, string: Any) -> Any:
 _original_case = TextCased.case
 
 
+#: the first word as citeproc-js's capitalize-first finds it (up to a space or a hyphen)
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+
+
 def _case(self: Any, text: Any, language: Any = None) -> Any:
     """Title case in English; an element that does not pass the item's language
     (a name's label: "(Ed.)") is taken to be in English, as in citeproc-js.
     citeproc-js reads ``number`` as numbers joined by hyphens and capitalises
-    each ("astro-ph/9812226" → "Astro-Ph/9812226")."""
+    each ("astro-ph/9812226" → "Astro-Ph/9812226"); ``capitalize-first`` leaves a
+    first word that has capitals of its own as it is ("arXiv", not "ArXiv")."""
     text_case = self.get("text-case")
     # citeproc-js checks the item's language for "title" but not "original-title"
     english = language in ("en", None) or self.get("variable") == "original-title"
@@ -523,6 +535,10 @@ def _case(self: Any, text: Any, language: Any = None) -> Any:
     if text_case == "capitalize-first" and self.get("variable") == "number" and "-" in str(text):
         parts = str(text).split("-")
         return String("-".join(p[:1].upper() + p[1:] if p.islower() else p for p in parts))
+    if text_case == "capitalize-first":
+        first = _FIRST_WORD.match(str(text))
+        if first and first[1] != first[1].lower():
+            return text  # a first word with capitals of its own ("arXiv") is left alone
     return _original_case(self, text, language)
 
 
