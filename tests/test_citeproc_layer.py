@@ -170,6 +170,26 @@ def test_canary_one_issue_number_takes_a_singular_label() -> None:
     assert "nos. 3" in layered(style, [dict(issue, issue="3-4")])[0]
 
 
+def test_canary_page_range_format() -> None:
+    """CSL 1.0.2 page-range-format from the last page in full: APA expands,
+    Vancouver shortens, Chicago (chicago-16) has no four-digit exception."""
+    pages = [
+        {"id": "a", "type": "article-journal", "title": "Exotic muon decay", "language": "en",
+         "author": [{"family": "Bryman", "given": "D. A."}], "container-title": "Phys. Rev. Lett.",
+         "volume": "57", "page": "2787-88", "issued": {"date-parts": [[1986]]}},
+        {"id": "b", "type": "article-journal", "title": "Flat directions", "language": "en",
+         "author": [{"family": "Cleaver", "given": "G. B."}], "container-title": "Phys. Lett.",
+         "volume": "15", "page": "1191-1202", "issued": {"date-parts": [[2000]]}},
+    ]  # fmt: skip
+    assert alone("apa", pages)[0].endswith("57, 2787–88.")
+    assert [e.rsplit(" ", 1)[1] for e in layered("apa", pages)] == ["2787–2788.", "1191–1202."]
+    assert [e.rsplit(":", 1)[1] for e in layered("vancouver", pages)] == ["2787–8.", "1191–202."]
+    chicago = layered("chicago-author-date", pages)
+    assert [e.rsplit(" ", 1)[1] for e in chicago] == ["2787–88.", "1191–202."]
+    assert alone("chicago-author-date", pages)[1].endswith(" 1191–1202.")
+    assert layered("ieee", pages)[0].endswith("pp. 2787–88, 1986.")  # no format: as given
+
+
 def test_canary_number_of_pages_label() -> None:
     """Vancouver's number-of-pages label ("141 p."), looked up on the item."""
     items = [{"id": "p", "type": "book", "title": "Pages", "author": DOE,

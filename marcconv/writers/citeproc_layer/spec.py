@@ -14,6 +14,7 @@ from citeproc.model import (
     Choose,
     ConditionFailed,
     Date,
+    FormatNumber,
     If,
     Key,
     Label,
@@ -498,6 +499,30 @@ class TitleCase:
         return text
 
 
+def _format_last_page(self: Any, first: str, last: str) -> str:
+    """The last page of a range as the style's ``page-range-format`` writes it (CSL
+    1.0.2, Appendix V), from the last page in full: citeproc-py shortened only a
+    full one, so "2787-88" stayed "2787–88" where APA expands it ("2787–2788") and
+    Vancouver shortens it ("2787–8"); and ``chicago-16`` has no exception for four
+    digits ("1191–202", where Chicago's 15th edition wrote "1191–1202").  With no
+    ``page-range-format`` the range stays as given."""
+    range_format = self.get_root().get_option("page-range-format")
+    if range_format is None:  # the range as given, as citeproc-js leaves it
+        return last
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    if range_format != "chicago-16" or not (first.isdigit() and last.isdigit()):
+        return str(_original_format_last_page(self, first, last))
+    number = int(first)
+    if number < 100 or number % 100 == 0 or len(first) != len(last):
+        return last  # expanded
+    common = next((i for i, (f, g) in enumerate(zip(first, last, strict=True)) if f != g), 0)
+    if number % 100 < 10:
+        return last[common:]  # minimal
+    return last[min(common, len(first) - 2) :]  # minimal-two
+
+
+_original_format_last_page = FormatNumber._format_last_page
 _original_quote = Quoted.quote
 
 
