@@ -586,13 +586,16 @@ def render(
         "| run | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
         "|---|" + "---|" * len(sizes),
     ]
-    labels = [m.label for m in table[sizes[0]]]
-    for position, label in enumerate(labels):
+    labels = list(dict.fromkeys(m.label for n in sizes for m in table[n]))
+    for label in labels:  # a peer that runs only up to some N has no cell above it
         cells = []
         for n in sizes:
-            row, floor = table[n][position], table[n][0]
+            row = next((m for m in table[n] if m.label == label), None)
+            floor = table[n][0]
             cells.append(
-                f"{row.cpu_rate:,.0f}/s CPU ({row.cpu_rate / floor.cpu_rate:.2f}×),"
+                "–"
+                if row is None
+                else f"{row.cpu_rate:,.0f}/s CPU ({row.cpu_rate / floor.cpu_rate:.2f}×),"
                 f" {row.rate:,.0f}/s wall, {row.memory()}"
             )
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
