@@ -93,6 +93,10 @@ def test_a_final_period_that_is_not_the_layouts_stays_outside() -> None:
     # IEEE: "“Title”." where the period is a group's suffix, not the layout's
     assert punctuation_in_quote("A. B, “Title”.", "”", final=False) == "A. B, “Title”."
     assert no_double_punctuation("“Why?”. Next. Why?.") == "“Why?” Next. Why?"
+    # HTML: italics that end on a period take no second one (citeproc-js, AMA:
+    # "<i>IEEE Trans. Appl. Supercond.</i> 2018.")
+    assert no_double_punctuation("<i>J. Phys.</i>. 2018.") == "<i>J. Phys.</i> 2018."
+    assert no_double_punctuation("<i>Title</i>. 2018.") == "<i>Title</i>. 2018."
 
 
 def test_british_english_keeps_punctuation_outside() -> None:

@@ -17,9 +17,19 @@ from marcconv.writers.texmath import Piece, math_as_text, pieces
 _DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019]?)[.]")
 
 
+#: a period after markup that closes on punctuation: "<i>Phys. Rev.</i>." (HTML)
+_PERIOD_AFTER_MARKUP = re.compile(r"([.?!])((?:</(?:i|b|span|sup|sub)>)+)\.")
+
+
 def no_double_punctuation(text: str) -> str:
-    """No period after a question or exclamation mark ("Why?”." → "Why?”")."""
-    return _DOUBLE_PUNCTUATION.sub(lambda m: m[1], text) if "?" in text or "!" in text else text
+    """No period after a question or exclamation mark ("Why?”." → "Why?”"), nor
+    after italics that end on one ("<i>Phys. Rev.</i>." → "<i>Phys. Rev.</i>"),
+    as citeproc-js writes them."""
+    if "?" in text or "!" in text:
+        text = _DOUBLE_PUNCTUATION.sub(lambda m: m[1], text)
+    if "</" in text:
+        text = _PERIOD_AFTER_MARKUP.sub(r"\1\2", text)
+    return text
 
 
 def punctuation_in_quote(text: str, close: str, final: bool = True) -> str:
