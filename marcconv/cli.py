@@ -82,6 +82,22 @@ def _progress(count: int) -> None:
     click.echo(f"\r{count} records…", err=True, nl=False)
 
 
+#: the options that say how inputs are read, shared by the commands that read them
+input_format_option = click.option(
+    "-f",
+    "--from",
+    "source_format",
+    default="auto",
+    show_default=True,
+    metavar="FORMAT",
+    help="Input format: auto (look at each input), textmarc, alephseq, line, mrk,"
+    " marcxml, iso2709, marc-json.",
+)
+encoding_option = click.option(
+    "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="marcconv")
 def cli() -> None:
@@ -98,16 +114,7 @@ def cli() -> None:
 
 @cli.command(epilog=CONVERT_EPILOG)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option(
-    "-f",
-    "--from",
-    "source_format",
-    default="auto",
-    show_default=True,
-    metavar="FORMAT",
-    help="Input format: auto (look at each input), textmarc, alephseq, line, mrk,"
-    " marcxml, iso2709, marc-json.",
-)
+@input_format_option
 @click.option(
     "-t",
     "--to",
@@ -207,9 +214,7 @@ def cli() -> None:
     help="Write files of N records each, named by -o with a number: -o 'out-%03d.bib'"
     " gives out-001.bib, out-002.bib, ... (each a whole document of its format).",
 )
-@click.option(
-    "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
-)
+@encoding_option
 @click.option(
     "-j",
     "--jobs",
@@ -475,18 +480,8 @@ def mapping() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option(
-    "-f",
-    "--from",
-    "source_format",
-    default="auto",
-    show_default=True,
-    metavar="FORMAT",
-    help="Input format, as for convert.",
-)
-@click.option(
-    "--encoding", default="utf-8", show_default=True, help="Input encoding (latin-1, cp1252, ...)."
-)
+@input_format_option
+@encoding_option
 @click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
 def unmapped(inputs: tuple[str, ...], source_format: str, encoding: str, as_json: bool) -> None:
     """Say what the conversion leaves out of INPUT: the fields no rule takes and the
