@@ -3,6 +3,7 @@
 #   make test   ruff, mypy and the whole pytest suite
 #   make fuzz   the hostile-input and fault campaign, and the fuzz test with more examples
 #   make bench  records per CPU and wall second, peak memory, for N = 1,000 to 100,000,
+#               with --jobs 2 and on a two-worker Dask cluster,
 #               beside Catmandu, bibutils and Citation.js on the same records (bench/RESULTS.md)
 #   make agreement  citations against citeproc-js for eight styles (bench/AGREEMENT.md)
 #   make docs   regenerate docs/mapping.md and docs/fidelity.md
@@ -99,7 +100,7 @@ bench-tools:
 	  npm ci --prefix bench/peers --no-audit --no-fund --loglevel=error || \
 	  echo "could not install Citation.js: bench/run.py will leave it out"
 
-bench: $(VENV)/.installed bench-tools
+bench: $(VENV)/.installed-test bench-tools
 	$(BIN)/python bench/run.py
 
 # citations against citeproc-js, style by style (needs ../shared/conformance)

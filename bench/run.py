@@ -11,6 +11,8 @@ measures, each in its own process:
 * the floor: a plain Python loop that only splits the lines into tag and subfields;
 * pymarc parsing the same records as ISO 2709 and as MARCXML (``map_xml``);
 * ``marcconv convert -t FORMAT`` for each writer, with ``--jobs 1`` and ``--jobs 2``;
+* ``marcconv.dask`` on a local cluster of two worker processes, to CSL-JSON
+  (where ``marcconv[dask]`` is installed), beside ``--jobs 2``;
 * the peers, on the same records: Catmandu (reading them as Aleph sequential, with
   the fix files of ``bench/peers``), bibutils (from MODS) and Citation.js (from
   marcconv's own CSL-JSON), each where it is installed (``make bench-tools``);
@@ -412,6 +414,13 @@ PEER_LIST = [
 ]
 
 
+def dask_ready() -> bool:
+    """Is ``marcconv[dask]`` installed (dask.distributed)?"""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
 def peer_ready(peer: Peer) -> bool:
     if shutil.which(peer.tool) is None:
         return False
@@ -498,6 +507,16 @@ def main() -> None:
                         marcconv_command(python, txt, "-t", fmt, "--jobs", jobs),
                     )
                 )
+        if dask_ready():
+            size = os.path.getsize(txt)
+            rows.append(
+                repeated(
+                    times,
+                    "marcconv.dask -t csl-json, 2 workers",
+                    n,
+                    [python, str(HERE / "dask_run.py"), txt, "csl-json", str(max(size // 16, 1))],
+                )
+            )
         peers[n] = {}
         for peer in ready:
             if n > peer.largest:
