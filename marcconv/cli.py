@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from marcconv import __version__, engine, registry
-from marcconv.engine import Job, StrictStop, Tally
+from marcconv.engine import PROGRESS_EVERY, Job, StrictStop, Tally
 from marcconv.errors import Diagnostic, MarcconvError, Severity
 from marcconv.keys import DEFAULT_PATTERN, validate_pattern
 from marcconv.outputs import STDOUT, OutputError, check_targets, open_output
@@ -72,10 +72,6 @@ class Reporter:
         if self.quiet and diagnostic.severity is Severity.WARNING:
             return
         click.echo(str(diagnostic), err=True)
-
-
-#: records between two progress lines on a terminal
-PROGRESS_EVERY = 1000
 
 
 def _progress(count: int) -> None:
@@ -199,7 +195,7 @@ def cli() -> None:
     type=click.IntRange(min=0),
     default=0,
     metavar="N",
-    help="Pass over the first N records (counted as read, as yaz-marcdump's offset).",
+    help="Pass over the first N records (counted in records, as yaz-marcdump's offset).",
 )
 @click.option(
     "--limit",

@@ -168,6 +168,10 @@ class Tally:
         return bool(self.skipped or self.errors)
 
 
+#: records between two calls of a run's ``progress``
+PROGRESS_EVERY = 1000
+
+
 class StrictStop(MarcconvError):
     """--strict: the first error ends the run."""
 
@@ -263,7 +267,7 @@ class Assembler:
                 self.sink.emit(text)
                 tally.written += 1
                 tally.cut_lists += entry.cut_lists
-            if self.progress is not None and tally.read % 1000 == 0:
+            if self.progress is not None and tally.read % PROGRESS_EVERY == 0:
                 self.progress(tally.read)
 
 
