@@ -223,6 +223,9 @@ def test_lone_combining_marks_become_accents_or_are_left_out() -> None:
     assert escape("Mu\u0304nchen o\u0326 x\u0315") == "M{\\={u}}nchen o x"
     assert escape("o\u0301\u0304") == "{\\={\\'o}}"  # NFC composes ó first
     assert escape("o\u0326", unicode=True) == "o\u0326"
+    # a mark after something that is not a letter (YAZ's and pymarc's MARC-8 test
+    # records) is left out: LaTeX stops on "\c{.}" and on an accent over a sign
+    assert escape("a.\u0327 \u00b0\u030b -\u0307x") == "a. {\\textdegree} -x"
 
 
 def test_citeproc_layer_keeps_the_output_and_registers_once() -> None:

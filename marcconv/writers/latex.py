@@ -157,13 +157,16 @@ def escape(text: str, unicode: bool = False) -> str:
 
 def _with_marks(text: str) -> str:
     """Combining marks NFC could not compose (MARC-8 records) become accent commands
-    on the letter before them; a mark LaTeX has no command for is left out, since
-    LaTeX cannot set it alone (``--unicode`` keeps it)."""
+    on the letter before them; a mark LaTeX has no command for, or one that follows
+    no letter (a broken record's mark on a period or a sign: ``\\c{.}`` stops
+    LaTeX), is left out, since LaTeX cannot set it alone (``--unicode`` keeps it)."""
     pieces: list[str] = []
+    base = ""  # the character the marks that follow belong to
     for char in text:
         if not unicodedata.combining(char):
             pieces.append(char.translate(_LATEX))
-        elif char in COMBINING_ACCENTS and pieces and pieces[-1].strip():
+            base = char
+        elif char in COMBINING_ACCENTS and pieces and base.isalpha():
             pieces[-1] = _accent(COMBINING_ACCENTS[char], pieces[-1])
     return "".join(pieces)
 
