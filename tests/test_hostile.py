@@ -411,7 +411,10 @@ def test_a_record_inside_a_record_is_reported_not_lost() -> None:
 
 
 def test_an_sru_wrapper_record_is_read_through() -> None:
-    sru = (MARC_CORPUS / "zotero" / "MARCXML-case05.xml").read_bytes()
+    # Zotero's test case, copied with its source note into tests/data/agreement
+    sru = (
+        Path(__file__).parent / "data" / "agreement" / "zotero" / "MARCXML-case05.xml"
+    ).read_bytes()
     result = convert(sru, "-t", "jsonl")
     assert counts(result)[:2] == (1, 1)
     assert "not MARCXML" not in result.stderr

@@ -451,7 +451,8 @@ def test_every_record_survives_iso2709_mrk_and_marc_json(serialisation: str) -> 
                 differ.add((Path(path).name, item.record_id))
         checked += len(fit)
     assert checked > 20
-    assert differ == {k for k in WRITTEN_AS_READ if serialisation == "iso2709"}
+    read = {Path(path).name for path in _round_trip_files()}
+    assert differ == {k for k in WRITTEN_AS_READ if serialisation == "iso2709" and k[0] in read}
 
 
 def test_iso2709_refuses_a_record_too_long_for_its_leader() -> None:
