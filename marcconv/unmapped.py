@@ -13,6 +13,7 @@ example record for each, what would not reach any output.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,10 +159,9 @@ class Report:
                 label = label_of(fld)
                 self.fields.setdefault(label, Finding(label)).add(record, line)
             elif isinstance(fld, WatchedField) and not fld.whole:
-                for code in dict.fromkeys(fld.codes()):
+                for code, times in Counter(fld.codes()).items():
                     if code not in fld.asked:
                         what = f"{fld.tag} ${code}"
-                        times = fld.codes().count(code)
                         self.subfields.setdefault(what, Finding(what)).add(record, line, times)
         for name, lacks in MISSING.items():
             if lacks(ref):

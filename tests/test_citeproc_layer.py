@@ -262,7 +262,7 @@ def test_patches_are_applied_while_a_bibliography_works() -> None:
     )
     with bibliography.active():
         for patch in PATCHES:
-            if isinstance(patch, Patch) and patch.value is not citeproc_layer.patches._REMOVED:
+            if isinstance(patch, Patch) and patch.value is not citeproc_layer.patches._ABSENT:
                 assert vars(patch.owner)[patch.name] is patch.value
         with bibliography.active():  # entered again from inside
             pass

@@ -70,12 +70,12 @@ class Patch:
 
     owner: type
     name: str
-    value: Any  # _REMOVED: the class's own attribute is taken away (its base's serves)
+    value: Any  # _ABSENT: the class's own attribute is taken away (its base's serves)
     why: str  # the CSL rule or citeproc-js behaviour it matches, or what it saves
     canary: str = ""  # the test that fails on plain citeproc-py ("": output unchanged)
 
 
-_REMOVED = object()
+#: no attribute of the class's own: set, it removes one; saved, it says there was none
 _ABSENT = object()
 SPEED = "speed only: the golden files and the citeproc-js comparison hold the output unchanged"
 
@@ -94,7 +94,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch(CitationStylesElement, "get_root", _get_root, SPEED),
     Patch(CitationItem, "reference", property(_reference), SPEED),
     Patch(CitationItem, "bibliography", property(_bibliography), SPEED),
-    Patch(CustomDict, "__getitem__", _REMOVED,
+    Patch(CustomDict, "__getitem__", _ABSENT,
           "speed only: dict's own lookup, with __missing__ raising VariableError as before"),
     Patch(CustomDict, "__missing__", _missing, "see CustomDict.__getitem__"),
     Patch(Layout, "render_bibliography", _render_bibliography,
@@ -184,24 +184,22 @@ def applied() -> Iterator[None]:
 
 
 def _apply() -> None:
-    saved = []
+    _Applied.saved = [(patch, vars(patch.owner).get(patch.name, _ABSENT)) for patch in PATCHES]
     for patch in PATCHES:
-        saved.append((patch, vars(patch.owner).get(patch.name, _ABSENT)))
-        if patch.value is _REMOVED:
-            if patch.name in vars(patch.owner):
-                delattr(patch.owner, patch.name)
-        else:
-            setattr(patch.owner, patch.name, patch.value)
-    _Applied.saved = saved
+        _put(patch.owner, patch.name, patch.value)
     citeproc.NAMES.extend(name for name in CSL_102_NAMES if name not in citeproc.NAMES)
 
 
 def _undo() -> None:
     for patch, original in reversed(_Applied.saved):
-        if original is _ABSENT:
-            if patch.name in vars(patch.owner):
-                delattr(patch.owner, patch.name)
-        else:
-            setattr(patch.owner, patch.name, original)
+        _put(patch.owner, patch.name, original)
     _Applied.saved = []
     citeproc.NAMES[:] = [name for name in citeproc.NAMES if name not in CSL_102_NAMES]
+
+
+def _put(owner: type, name: str, value: Any) -> None:
+    """Give ``owner`` its own attribute ``name``, or none if ``value`` is _ABSENT."""
+    if value is not _ABSENT:
+        setattr(owner, name, value)
+    elif name in vars(owner):
+        delattr(owner, name)
