@@ -56,7 +56,9 @@ def layered(style: str, items: Items, mode: str = "bibliography") -> list[str]:
     """citeproc-py with the layer, as ``-t citation`` runs it."""
     loaded = _style(style)
     source = citeproc_layer.Source()
-    prepare = citeproc_layer.Preparer("text", citeproc_layer.locale_quotes(loaded))
+    prepare = citeproc_layer.Preparer(
+        "text", citeproc_layer.locale_quotes(loaded), citeproc_layer.range_delimiter(loaded)
+    )
     for item in items:
         source.take(prepare(item))
     bibliography = citeproc_layer.Bibliography(loaded, source, citeproc_layer.formatter("text"))
@@ -167,7 +169,49 @@ def test_canary_one_issue_number_takes_a_singular_label() -> None:
     assert layered(style, [issue]) == [
         "Darwin, Charles. “Galapagos Archipelago.” Atlantis Times, no. 06/2009, p. 1."
     ]
-    assert "nos. 3" in layered(style, [dict(issue, issue="3-4")])[0]
+    assert "nos. 3–4" in layered(style, [dict(issue, issue="3-4")])[0]
+
+
+def _numbers(**values: str) -> Items:
+    item = {
+        "id": "a1",
+        "type": "article-journal",
+        "title": "T",
+        "container-title": "J",
+        "issued": {"date-parts": [[2010]]},
+        "author": [{"family": "X", "given": "Y"}],
+    }
+    return [dict(item, **values)]  # fmt: skip
+
+
+def test_canary_numbers_as_citeproc_js() -> None:
+    """Number variables parsed as citeproc-js parses them: a range takes the
+    locale's delimiter and a plural label, "05" keeps its zero, "&" between
+    words loses its spaces and each word is cased, "201, 206" is numeric, and
+    "pp.1-326" is not (printed as written, with a singular label)."""
+    mla = "modern-language-association"
+    ranges = _numbers(volume="638-642", issue="3-4", page="1098-1105")
+    assert "J, 638-642, nos. 3-4, 2010" in alone(mla, ranges)[0]
+    assert layered(mla, ranges) == ["X, Y. “T.” J, vols. 638–642, nos. 3–4, 2010, pp. 1098–105."]
+    # AMA's own locale delimits ranges with a hyphen
+    ama = layered("american-medical-association", ranges)
+    assert ama == ["1. X Y. T. J. 2010;638-642(3-4):1098-1105."]
+    zero = _numbers(volume="05", issue="1 & 2", page="026")
+    assert "J, vol. 5, no. 1 & 2" in alone("ieee", zero)[0]
+    assert layered("ieee", zero) == ["[1] Y. X, “T,” J, vol. 05, no. 1 & 2, p. 026, 2010."]
+    book = _numbers(type="book", edition="2nd ed., expanded & updated", **{
+        "collection-title": "S", "collection-number": "201, 206"})  # fmt: skip
+    del book[0]["container-title"]
+    assert "2nd ed., expanded & updated. S, 201, 206." in alone("chicago-author-date", book)[0]
+    assert layered("chicago-author-date", book) == [
+        "X, Y. 2010. T. 2nd ed., Expanded&Updated. S 201, 206."
+    ]
+    assert layered("vancouver", book) == [
+        "1. X Y. T. 2nd ed., expanded&updated. 2010. (S; nos. 201, 206)."
+    ]
+    chapter = _numbers(type="chapter", volume="3a-4", page="pp.1-326", **{"container-title": "B"})
+    assert "B, 3a-4, 2010, pp. pp.1–326." in alone(mla, chapter)[0]
+    assert layered(mla, chapter) == ["X, Y. “T.” B, vols. 3a–4, 2010, p. pp.1-326."]
 
 
 def test_canary_page_range_format() -> None:

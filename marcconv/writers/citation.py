@@ -227,7 +227,9 @@ class CitationWriter(Writer):
                 ) from None
         self.unused = FREE_TEXT - named_variables(self.style)
         self.prepare = citeproc_layer.Preparer(
-            self.options.output_format, citeproc_layer.locale_quotes(self.style)
+            self.options.output_format,
+            citeproc_layer.locale_quotes(self.style),
+            citeproc_layer.range_delimiter(self.style),
         )
         # each item is held once, as citeproc-py's own reference, from the start
         self.source = citeproc_layer.Source()

@@ -160,6 +160,7 @@ from marcconv.writers.citeproc_layer.output import (
     narrow_spaces,
     no_double_punctuation,
     punctuation_in_quote,
+    range_delimiter,
     typographic_quotes,
 )
 from marcconv.writers.citeproc_layer.patches import PATCHES, PINNED, Patch, applied, check_version
@@ -187,5 +188,6 @@ __all__ = [
     "narrow_spaces",
     "no_double_punctuation",
     "punctuation_in_quote",
+    "range_delimiter",
     "typographic_quotes",
 ]

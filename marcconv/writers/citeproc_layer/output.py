@@ -12,6 +12,7 @@ from citeproc import formatter as citeproc_formatters
 from citeproc.source import Name as CitationName
 from citeproc.source.json import CiteProcJSON
 
+from marcconv.writers.citeproc_layer.numbers import NUMBER_VARIABLES, printed
 from marcconv.writers.texmath import Piece, math_as_text, pieces
 
 _DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019]?)[.]")
@@ -72,6 +73,11 @@ _OPENING_DOUBLE = re.compile(r'(^|[\s(\[{])"')
 # an opening single quotation mark: before a letter, with a closing one later on
 _OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=[^\W\d_][^']*'(?!\w))")
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
+#: number variables citeproc-js prints as it parses them (the page is
+#: citeproc-py's, with the page-range-format)
+_NUMBERS = frozenset(
+    name.replace("_", "-") for name in NUMBER_VARIABLES if name not in ("page", "locator")
+)
 
 
 _SPACE_BEFORE = re.compile(" ([:;?!\u00bb])")
@@ -118,6 +124,12 @@ def locale_quotes(style: Any) -> tuple[str, str]:
     return term_text(root, "open-quote", "\u201c"), term_text(root, "close-quote", "\u201d")
 
 
+def range_delimiter(style: Any) -> str:
+    """The style's locale's delimiter of number ranges (``page-range-delimiter``:
+    "–" in most, "-" in AMA's own locale)."""
+    return term_text(style.root, "page-range-delimiter", "\u2013")
+
+
 class Source(CiteProcJSON):  # type: ignore[misc]
     """citeproc-py's references, taken one CSL item at a time (its own reader
     takes the whole list, which would then be held twice).
@@ -158,10 +170,18 @@ class Source(CiteProcJSON):  # type: ignore[misc]
 
 class Preparer:
     """Each CSL item as citeproc-js would print its values: the locale's
-    quotation marks, and every string escaped for the output format."""
+    quotation marks, number variables as citeproc-js parses them (ranges with
+    the locale's delimiter, ``expanded&updated``), and every string escaped for
+    the output format."""
 
-    def __init__(self, output_format: str, quotes: tuple[str, str] = ("\u201c", "\u201d")):
+    def __init__(
+        self,
+        output_format: str,
+        quotes: tuple[str, str] = ("\u201c", "\u201d"),
+        range_delimiter: str = "\u2013",
+    ):
         self.quotes = quotes
+        self.range_delimiter = range_delimiter
         self.escape: Callable[[str], str] = str
         self.math: Callable[[Piece], str] = lambda piece: math_as_text(piece.source)
         if output_format == "html":
@@ -172,9 +192,15 @@ class Preparer:
             self.math = lambda piece: f"${piece.text}$"  # pandoc reads it as TeX math
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
-        escape, walk = self.escape, self._walk
+        escape, walk, delimiter = self.escape, self._walk, self.range_delimiter
         return {
-            key: escape(value) if key in _VERBATIM else value if key in _KEEP else walk(value)
+            key: escape(value)
+            if key in _VERBATIM
+            else value
+            if key in _KEEP
+            else walk(
+                printed(value, delimiter) if key in _NUMBERS and isinstance(value, str) else value
+            )
             for key, value in item.items()
         }
 

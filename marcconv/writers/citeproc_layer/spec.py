@@ -21,6 +21,7 @@ from citeproc.model import (
     Layout,
     Name,
     Names,
+    Number,
     Parent,
     Quoted,
     Text,
@@ -29,6 +30,7 @@ from citeproc.model import (
 )
 from citeproc.string import MixedString, NoCase, String, join
 
+from marcconv.writers.citeproc_layer import numbers
 from marcconv.writers.citeproc_layer.output import term_text
 from marcconv.writers.citeproc_layer.state import CSL_NAMESPACE, _AuthorSubstitute, _state
 
@@ -331,15 +333,10 @@ def _render_single_date(self: Any, date: Any, show_parts: Any = None, context: A
     return self.join(parts) if parts else None
 
 
-#: numbers in a range or a list, as citeproc-js counts them: "3-4", "1, 3", "5 & 7"; not
-#: "02/2009" (one issue number, which citeproc-py took for two)
-_SEVERAL_NUMBERS = re.compile(r"\d+\s*(?:[-\u2013\u2014,&]|\band\b)\s*\d+")
-
-
 def _is_plural(self: Any, item: Any) -> bool:
     """Whether a label's variable holds more than one (citeproc-py's, reading
     ``number-of-*`` from the item, where citeproc-py read the citation, and
-    counting numbers as citeproc-js does: :data:`_SEVERAL_NUMBERS`)."""
+    counting numbers as citeproc-js does: "nos. 3-4", "no. 06/2009")."""
     variable = self.get("variable")
     if variable == "locator":
         value = item.locator.identifier
@@ -351,7 +348,39 @@ def _is_plural(self: Any, item: Any) -> bool:
     if variable.startswith("number-of"):
         count = re.match(r"\d+", str(value))
         return count is not None and int(count[0]) > 1
-    return _SEVERAL_NUMBERS.search(str(value)) is not None
+    return numbers.parse(str(value)).plural
+
+
+def _is_numeric(self: Any, item: Any) -> list[bool]:
+    """citeproc-js's ``is-numeric``: the value's first number, as it parses
+    numbers ("638-642", "201, 206", "3a"); not "pp.1-326" nor "06/2009"."""
+    reference = item.reference
+    results = []
+    for variable in self.get("is-numeric").split():
+        name = variable.replace("-", "_")
+        results.append(name in reference and numbers.is_numeric(name, reference[name]))
+    return results
+
+
+_original_format_number = Number.format_number
+
+
+def _format_number(self: Any, number: Any) -> Any:
+    """A number in ``form="numeric"`` as written: citeproc-js keeps "05"."""
+    if self.get("form", "numeric") == "numeric":
+        return str(number)
+    return _original_format_number(self, number)
+
+
+_original_process_number = FormatNumber._process
+
+
+def _process_number(self: Any, value: Any, variable: str) -> Any:
+    """A page that citeproc-js does not read as numbers ("pp.1-326") printed as
+    written, without a page range format."""
+    if variable.startswith("page") and not numbers.parse(str(value)).numeric:
+        return value
+    return _original_process_number(self, value, variable)
 
 
 _INITIAL = re.compile(r"^\w\.?$")
@@ -542,6 +571,13 @@ def _quote(self: Any, string: Any) -> Any:
 _original_case = TextCased.case
 
 
+def _plain(text: Any) -> bool:
+    """Text without parts kept from case changes (``nocase``)."""
+    if isinstance(text, MixedString):
+        return all(type(part) in (str, String) for part in text)
+    return type(text) in (str, String)
+
+
 #: the first word as citeproc-js's capitalize-first finds it (up to a space or a hyphen)
 _FIRST_WORD = re.compile(r"\W*(\w+)")
 
@@ -549,17 +585,21 @@ _FIRST_WORD = re.compile(r"\W*(\w+)")
 def _case(self: Any, text: Any, language: Any = None) -> Any:
     """Title case in English; an element that does not pass the item's language
     (a name's label: "(Ed.)") is taken to be in English, as in citeproc-js.
-    citeproc-js reads ``number`` as numbers joined by hyphens and capitalises
-    each ("astro-ph/9812226" → "Astro-Ph/9812226"); ``capitalize-first`` leaves a
+    citeproc-js reads a number variable as numbers and their joiners and cases
+    each ("astro-ph/9812226" → "Astro-Ph/9812226", "expanded&updated" →
+    "Expanded&Updated"); ``capitalize-first`` leaves a
     first word that has capitals of its own as it is ("arXiv", not "ArXiv")."""
     text_case = self.get("text-case")
     # citeproc-js checks the item's language for "title" but not "original-title"
     english = language in ("en", None) or self.get("variable") == "original-title"
     if text_case == "title" and english:
         return TitleCase().apply(text)
-    if text_case == "capitalize-first" and self.get("variable") == "number" and "-" in str(text):
-        parts = str(text).split("-")
-        return String("-".join(p[:1].upper() + p[1:] if p.islower() else p for p in parts))
+    variable = (self.get("variable") or "").replace("-", "_")
+    if text_case and variable in numbers.NUMBER_VARIABLES and _plain(text):
+        parsed = numbers.parse(str(text))
+        if len(parsed.parts) > 1:  # each number (or word) cased alone
+            cased = (str(_case(self, String(part), language)) for part in parsed.parts)
+            return String("".join(c + j for c, j in zip(cased, parsed.joiners, strict=True)))
     if text_case == "capitalize-first":
         first = _FIRST_WORD.match(str(text))
         if first and first[1] != first[1].lower():
