@@ -7,6 +7,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +124,15 @@ def render(style: str, refs: list[Reference], mode: str = "bibliography") -> str
     return format_references(refs, WriterOptions(style=style, mode=mode))
 
 
+def render_csl(style: str, item: dict[str, Any]) -> str:
+    """One CSL-JSON item's entry, as ``-t citation`` renders the items it takes."""
+    out = io.StringIO()
+    writer = CitationWriter(out, WriterOptions(style=style))
+    writer.emit(json.dumps(writer.prepare(item)))
+    writer.close()
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("style", LAYER_STYLES)
 def test_layer_output_equals_citeproc_js(style: str) -> None:
     # each of these works showed one difference between citeproc-py 0.11.1 and
@@ -133,9 +143,26 @@ def test_layer_output_equals_citeproc_js(style: str) -> None:
 
 def test_quotes_and_apostrophes_as_citeproc_js_prints_them() -> None:
     assert typographic_quotes("PPD '93") == "PPD ’93"  # an apostrophe, not a quotation
-    assert typographic_quotes("the 'militia' of Rome's") == "the ‘militia’ of Rome’s"
+    # the outermost quotation takes the outer marks, whatever the record wrote
+    assert typographic_quotes("the 'militia' of Rome's") == "the “militia” of Rome’s"
+    assert typographic_quotes("""to 'Comment on "Solution"'""") == "to “Comment on ‘Solution’”"
     assert typographic_quotes('"Solution"', ("‘", "’")) == "‘Solution’"  # en-GB
     assert narrow_spaces("VII : Rio") == "VII\u202f: Rio"
+
+
+def test_quotation_marks_alternate_by_level_as_citeproc_js_sets_them() -> None:
+    """Outer and inner marks by level, counting the style's own quotation
+    marks; the period or comma moves inside every closing mark (rendered by
+    citeproc-js 2.4.63 from the same item)."""
+    reply = {"id": "q2", "type": "article-journal", "title": """Reply to 'Comment on "Solution"'""",
+             "container-title": "J", "issued": {"date-parts": [[2011]]},
+             "author": [{"family": "Z", "given": "Y"}]}  # fmt: skip
+    assert render_csl("apa", reply) == "Z, Y. (2011). Reply to “Comment on ‘Solution.’” J.\n"
+    assert render_csl("ieee", reply) == "[1] Y. Z, “Reply to ‘Comment on “Solution,”’” J, 2011.\n"
+    book = {k: v for k, v in reply.items() if k != "container-title"}
+    assert render_csl("apa", dict(book, title="Title", publisher='"Anahit"', type="book")) == (
+        "Z, Y. (2011). Title. “Anahit.”\n"  # a record's quotation takes the final period
+    )
 
 
 def test_sorting_sets_accents_case_and_punctuation_aside() -> None:

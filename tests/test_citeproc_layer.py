@@ -109,6 +109,21 @@ def test_canary_title_case() -> None:
     """citeproc-js's title case leaves "along" and "between" in lower case."""
     assert "Along the River Between" in alone("chicago-author-date", CHICAGO_ITEM)[0]
     assert layered("chicago-author-date", CHICAGO_ITEM) == [CHICAGO_JS]
+    # a stop word before a hyphen is capitalised (citeproc-js: "Off-Shell")
+    offshell = [dict(CHICAGO_ITEM[0], title="Nuclear matter with off-shell propagation")]
+    assert (
+        "Nuclear Matter with Off-Shell Propagation" in layered("chicago-author-date", offshell)[0]
+    )
+
+
+def test_canary_quotation_marks_by_level() -> None:
+    """Outer marks for the outermost quotation, inner ones inside, counting the
+    style's own (IEEE quotes the title); as citeproc-js 2.4.63 renders it."""
+    reply = [{"id": "q", "type": "article-journal", "title": "Reply to 'Comment on \"Solution\"'",
+              "container-title": "J", "issued": {"date-parts": [[2011]]},
+              "author": [{"family": "Z", "given": "Y"}]}]  # fmt: skip
+    assert "“Reply to 'Comment on \"Solution\"'”" in alone("ieee", reply)[0]
+    assert layered("ieee", reply) == ["[1] Y. Z, “Reply to ‘Comment on “Solution,”’” J, 2011."]
 
 
 def test_canary_initialize_false() -> None:

@@ -14,9 +14,12 @@ from citeproc.string import String
 
 from marcconv.keys import letter_suffix
 from marcconv.writers.citeproc_layer.output import (
+    CLOSING,
     capitalize_opening_term,
+    locale_quotes,
     no_double_punctuation,
     punctuation_in_quote,
+    resolve_quotes,
     term_text,
 )
 from marcconv.writers.citeproc_layer.patches import applied, check_version
@@ -232,13 +235,17 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         return self._punctuated(text, self.style.root.citation.layout)
 
     def _punctuated(self, text: Any, layout: Any) -> Any:
-        """The punctuation rules citeproc-js applies to the whole entry."""
+        """The punctuation rules citeproc-js applies to the whole entry, and its
+        quotation marks, outer and inner by their level."""
+        root = self.style.root
         text = no_double_punctuation(str(text))
-        if self.style.root.get_locale_option("punctuation-in-quote").lower() != "true":
-            return text
-        close = term_text(self.style.root, "close-quote", "\u201d")
-        final = (layout.get("suffix") or "")[:1] in (".", ",")
-        return punctuation_in_quote(text, close, final)
+        if root.get_locale_option("punctuation-in-quote").lower() == "true":
+            final = (layout.get("suffix") or "")[:1] in (".", ",")
+            text = punctuation_in_quote(text, CLOSING, final)
+        outer = locale_quotes(self.style)
+        inner = (term_text(root, "open-inner-quote", "\u2018"),
+                 term_text(root, "close-inner-quote", "\u2019"))  # fmt: skip
+        return resolve_quotes(text, outer, inner)
 
 
 def _names_of(reference: Any, limit: int | None = None, primary_only: bool = False) -> str:

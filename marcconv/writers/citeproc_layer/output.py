@@ -15,7 +15,13 @@ from citeproc.source.json import CiteProcJSON
 from marcconv.writers.citeproc_layer.numbers import NUMBER_VARIABLES, printed
 from marcconv.writers.texmath import Piece, math_as_text, pieces
 
-_DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019]?)[.]")
+#: a quotation's opening and closing marks, whose level (outer or inner) is set
+#: once the entry is whole (:func:`resolve_quotes`), as citeproc-js alternates them
+OPEN_QUOTE, CLOSE_QUOTE = "\ue000", "\ue001"
+#: the closing mark of a quotation the style makes (``quotes="true"``)
+STYLE_CLOSE_QUOTE = "\ue002"
+CLOSING = CLOSE_QUOTE + STYLE_CLOSE_QUOTE
+_DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019\ue001\ue002]*)[.]")
 
 
 #: a period after markup that closes on punctuation: "<i>Phys. Rev.</i>." (HTML)
@@ -33,16 +39,24 @@ def no_double_punctuation(text: str) -> str:
     return text
 
 
-def punctuation_in_quote(text: str, close: str, final: bool = True) -> str:
-    """Move a period or comma that follows ``close`` inside it; a quotation that
-    already ends in . ? or ! takes no second period.  At the very end of the
-    entry the period moves only when it is the layout's own suffix (``final``),
-    as in citeproc-js."""
-    if close not in text:
+def punctuation_in_quote(text: str, closes: str = CLOSING, final: bool = True) -> str:
+    """Move a period or comma that follows closing quotation marks (any of
+    ``closes``, one or several) inside them; a quotation that already ends in
+    . ? or ! takes no second period.  At the very end of the entry, after the
+    style's own quotation marks, the period moves only when it is the layout's
+    suffix (``final``), as in citeproc-js; after a record's, it always does."""
+    if not any(char in text for char in closes):
         return text
-    quoted = re.escape(close)
-    text = re.sub(quoted + ("([.,])" if final else "([.,])(?!$)"), lambda m: m[1] + close, text)
-    return re.sub("([.?!])[.]" + quoted, lambda m: m[1] + close, text)
+    run = f"([{re.escape(closes)}]+)"
+
+    def inside(match: re.Match[str]) -> str:
+        at_end = match.end() == len(text)
+        if at_end and not final and match[1][-1] != CLOSE_QUOTE:
+            return match[0]
+        return match[2] + match[1]
+
+    text = re.sub(run + "([.,])", inside, text)
+    return re.sub("([.?!])[.]" + run, lambda m: m[1] + m[2], text)
 
 
 class markdown:  # named and shaped as citeproc.formatter.plain
@@ -69,9 +83,6 @@ def _escape_html(text: str) -> str:
     return text.translate(_HTML_SPECIAL)
 
 
-_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{])"')
-# an opening single quotation mark: before a letter, with a closing one later on
-_OPENING_SINGLE = re.compile(r"(^|[\s(\[{])'(?=[^\W\d_][^']*'(?!\w))")
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN"})
 #: number variables citeproc-js prints as it parses them (the page is
 #: citeproc-py's, with the page-range-format)
@@ -91,13 +102,81 @@ def narrow_spaces(text: str) -> str:
     return _SPACE_BEFORE.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
 
 
-def typographic_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")) -> str:
-    """Straight quotes as the locale's quotation marks (double ones: opening after
-    a space or bracket, else closing) and apostrophes as ’."""
-    if '"' not in text and "'" not in text:
+_QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019")
+_BEFORE_OPENING = frozenset(" \t\n([{\u00a0" + OPEN_QUOTE)
+
+
+def mark_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")) -> str:
+    """Quotations in a value (straight or curly, single or double) as
+    :data:`OPEN_QUOTE` and :data:`CLOSE_QUOTE`, as citeproc-js reads them;
+    apostrophes as ’.  A mark that closes nothing is a closing quotation mark
+    and one never closed an opening one (``quotes``)."""
+    if not any(char in _QUOTES for char in text):
         return text
-    text = _OPENING_DOUBLE.sub(lambda m: m[1] + quotes[0], text).replace('"', quotes[1])
-    return _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
+    out: list[str] = []
+    opened: list[tuple[int, str]] = []  # (place in out, "double" or "single")
+    for i, char in enumerate(text):
+        if char not in _QUOTES:
+            out.append(char)
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        kind = "double" if char in '"\u201c\u201d' else "single"
+        starts = (before in _BEFORE_OPENING or char in "\u201c\u2018") and not after.isspace()
+        if kind == "single" and starts and not (after.isalpha() or after in '"\u201c'):
+            starts = False
+        if opened and opened[-1][1] == kind and not (starts and char in "\u201c\u2018"):
+            closes = kind == "double" or not (after.isalnum())
+            if closes:
+                opened.pop()
+                out.append(CLOSE_QUOTE)
+                continue
+        if starts and (kind == "double" or _closed_later(text, i + 1)):
+            opened.append((len(out), kind))
+            out.append(OPEN_QUOTE)
+        elif kind == "double":
+            out.append(quotes[1] if before not in _BEFORE_OPENING else quotes[0])
+        else:
+            out.append("\u2019")  # an apostrophe
+    for place, kind in opened:  # never closed
+        out[place] = quotes[0] if kind == "double" else "\u2018"
+    return "".join(out)
+
+
+def _closed_later(text: str, start: int) -> bool:
+    """Is there a single quotation mark after ``start`` that ends a word?"""
+    for i in range(start, len(text)):
+        if text[i] in "'\u2019":
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if not after.isalnum():
+                return True
+    return False
+
+
+def resolve_quotes(text: str, outer: tuple[str, str], inner: tuple[str, str]) -> str:
+    """Each quotation mark by its level: the outermost the locale's quotes,
+    the next the inner ones, and so on alternately."""
+    if OPEN_QUOTE not in text:
+        return text
+    out = []
+    depth = 0
+    for char in text:
+        if char == OPEN_QUOTE:
+            out.append((outer if depth % 2 == 0 else inner)[0])
+            depth += 1
+        elif char in (CLOSE_QUOTE, STYLE_CLOSE_QUOTE):
+            depth = max(depth - 1, 0)
+            out.append((outer if depth % 2 == 0 else inner)[1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def typographic_quotes(text: str, quotes: tuple[str, str] = ("\u201c", "\u201d")) -> str:
+    """Quotations as the locale's quotation marks (``quotes`` outside, the
+    other pair inside) and apostrophes as ’."""
+    inner = ("\u2018", "\u2019") if quotes[0] != "\u2018" else ("\u201c", "\u201d")
+    return resolve_quotes(mark_quotes(text, quotes), quotes, inner)
 
 
 def term_text(element: Any, name: str, default: str, form: str | None = None) -> str:
@@ -208,7 +287,7 @@ class Preparer:
         if isinstance(value, str):
             if "$" in value or "\\(" in value:
                 return self._with_math(value)
-            return self.escape(narrow_spaces(typographic_quotes(value, self.quotes)))
+            return self.escape(narrow_spaces(mark_quotes(value, self.quotes)))
         if isinstance(value, list):
             return [self._walk(v) for v in value]
         if isinstance(value, dict):
@@ -223,7 +302,7 @@ class Preparer:
             if piece.math:
                 out.append(f'<span class="nocase">{self.math(piece)}</span>')
             else:
-                out.append(self.escape(narrow_spaces(typographic_quotes(piece.text, self.quotes))))
+                out.append(self.escape(narrow_spaces(mark_quotes(piece.text, self.quotes))))
         return "".join(out)
 
 

@@ -149,7 +149,9 @@ PATCHES: tuple[Patch, ...] = (
           " (APA's '2787–2788' for '2787-88'); chicago-16 without the four-digit rule",
           "test_canary_page_range_format"),
     Patch(Quoted, "quote", _quote,
-          "citeproc-js: quotation marks inside a quoted title become the inner ones"),
+          "citeproc-js: quotation marks alternate outer and inner by level, the style's"
+          " and the record's alike (set once the entry is whole)",
+          "test_canary_quotation_marks_by_level"),
     Patch(Name, "initialize", _initialize,
           "CSL 1.0.2 initialize='false' keeps given names whole",
           "test_canary_initialize_false"),

@@ -23,7 +23,6 @@ from citeproc.model import (
     Names,
     Number,
     Parent,
-    Quoted,
     Text,
     TextCased,
     VariableError,
@@ -31,7 +30,7 @@ from citeproc.model import (
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.writers.citeproc_layer import numbers
-from marcconv.writers.citeproc_layer.output import term_text
+from marcconv.writers.citeproc_layer.output import OPEN_QUOTE, STYLE_CLOSE_QUOTE
 from marcconv.writers.citeproc_layer.state import CSL_NAMESPACE, _AuthorSubstitute, _state
 
 
@@ -473,17 +472,21 @@ class TitleCase:
         " d' von van c ca".split()
     )
     # what splits a title into chunks of words (citeproc-js _tagRex, without markup)
-    TAGS = re.compile(r"(‘|’|“|”| \"| '|\"|'|[-\u2013\u2014/.,;?!:]|\[|\]|\(|\))")
+    TAGS = re.compile(r"(‘|’|“|”| \"| '|\"|'|[\ue000\ue001]|[-\u2013\u2014/.,;?!:]|\[|\]|\(|\))")
     SPACES = re.compile(r"(\s+)")
 
     def __init__(self) -> None:
         self.first = True
+        self.opening = True  # before the value's first tag
         self.after_punctuation = False
 
     def segment(self, text: str) -> str:
         pieces = self.TAGS.split(text)
         for i in range(0, len(pieces), 2):
             following = pieces[i + 1] if i + 1 < len(pieces) else ""
+            # citeproc-js capitalises a stop word before a hyphen in the value's
+            # first chunk only ("With Off-Shell" but "ISOLTRAP : Accurate on-Line")
+            opening, self.opening = self.opening, False
             words = self.SPACES.split(pieces[i])
             for j, word in enumerate(words):
                 if not word.strip():
@@ -491,6 +494,7 @@ class TitleCase:
                 lower = word.lower()
                 capitalize = (
                     (len(word) > 1 and lower not in self.SKIP_WORDS)
+                    or (opening and j == len(words) - 1 and following == "-")
                     or self.first
                     or self.after_punctuation
                 )
@@ -516,7 +520,7 @@ class TitleCase:
             out = []
             for part in text:
                 if isinstance(part, NoCase):
-                    self.first = self.after_punctuation = False
+                    self.first = self.after_punctuation = self.opening = False
                     out.append(part)
                 else:
                     out.append(type(part)(self.segment(str(part))))
@@ -552,20 +556,15 @@ def _format_last_page(self: Any, first: str, last: str) -> str:
 
 
 _original_format_last_page = FormatNumber._format_last_page
-_original_quote = Quoted.quote
 
 
 def _quote(self: Any, string: Any) -> Any:
-    """Quotation marks inside a quoted value become the inner ones ("What is the
-    ‘militia’?" inside “…”), as citeproc-js alternates them."""
+    """A quoted value between quotation marks whose level is set once the entry
+    is whole (:func:`.output.resolve_quotes`): citeproc-js alternates outer and
+    inner marks from the outermost, whether the style or the record quoted."""
     if self.get("quotes", "false").lower() == "true" and string is not None:
-        open_quote = term_text(self, "open-quote", "")
-        close_quote = term_text(self, "close-quote", "")
-        inner_open = term_text(self, "open-inner-quote", "")
-        inner_close = term_text(self, "close-inner-quote", "")
-        if open_quote and inner_open and open_quote in str(string):
-            string = string.replace(open_quote, inner_open).replace(close_quote, inner_close)
-    return _original_quote(self, string)
+        return OPEN_QUOTE + string + STYLE_CLOSE_QUOTE
+    return string
 
 
 _original_case = TextCased.case
