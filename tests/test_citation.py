@@ -84,6 +84,7 @@ def test_markdown_escapes_and_emphasis() -> None:
         ("“Done.”. Next", "“Done.” Next"),
         ("no quotes, here.", "no quotes, here."),
         ("A. B, “Title”.", "A. B, “Title.”"),  # the layout's suffix moves too
+        ("<i>“Title”</i>. Next", "<i>“Title.”</i> Next"),  # across closing markup (HTML)
     ],
 )
 def test_punctuation_moves_inside_the_closing_quote(text: str, expected: str) -> None:
@@ -124,10 +125,10 @@ def render(style: str, refs: list[Reference], mode: str = "bibliography") -> str
     return format_references(refs, WriterOptions(style=style, mode=mode))
 
 
-def render_csl(style: str, item: dict[str, Any]) -> str:
+def render_csl(style: str, item: dict[str, Any], output_format: str = "text") -> str:
     """One CSL-JSON item's entry, as ``-t citation`` renders the items it takes."""
     out = io.StringIO()
-    writer = CitationWriter(out, WriterOptions(style=style))
+    writer = CitationWriter(out, WriterOptions(style=style, output_format=output_format))
     writer.emit(json.dumps(writer.prepare(item)))
     writer.close()
     return out.getvalue()
@@ -162,6 +163,15 @@ def test_quotation_marks_alternate_by_level_as_citeproc_js_sets_them() -> None:
     book = {k: v for k, v in reply.items() if k != "container-title"}
     assert render_csl("apa", dict(book, title="Title", publisher='"Anahit"', type="book")) == (
         "Z, Y. (2011). Title. “Anahit.”\n"  # a record's quotation takes the final period
+    )
+
+
+def test_an_html_entry_ends_without_a_space_as_in_citeproc_js() -> None:
+    # a document with a title only: IEEE's title group leaves its delimiter
+    see = {"id": "see", "type": "document", "title": "See", "language": "en"}
+    assert render_csl("ieee", see, "html").splitlines()[1] == (
+        '  <div class="csl-entry"><div class="csl-left-margin">[1]</div>'
+        '<div class="csl-right-inline">“See.”</div></div>'
     )
 
 

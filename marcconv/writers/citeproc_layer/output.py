@@ -39,6 +39,10 @@ def no_double_punctuation(text: str) -> str:
     return text
 
 
+#: HTML's closing tags, Markdown's closing emphasis
+_CLOSING_MARKUP = r"((?:</(?:i|b|span|sup|sub)>|\*{1,2})*)"
+
+
 def punctuation_in_quote(text: str, closes: str = CLOSING, final: bool = True) -> str:
     """Move a period or comma that follows closing quotation marks (any of
     ``closes``, one or several) inside them; a quotation that already ends in
@@ -53,9 +57,10 @@ def punctuation_in_quote(text: str, closes: str = CLOSING, final: bool = True) -
         at_end = match.end() == len(text)
         if at_end and not final and match[1][-1] != CLOSE_QUOTE:
             return match[0]
-        return match[2] + match[1]
+        return match[3] + match[1] + match[2]
 
-    text = re.sub(run + "([.,])", inside, text)
+    # also across the markup that closes after the quotation ("’”</i>.")
+    text = re.sub(run + _CLOSING_MARKUP + "([.,])", inside, text)
     return re.sub("([.?!])[.]" + run, lambda m: m[1] + m[2], text)
 
 

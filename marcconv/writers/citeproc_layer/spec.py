@@ -39,6 +39,8 @@ def _margin_text(margin: str, body: str) -> str:
 
 
 def _margin_html(margin: str, body: str) -> str:
+    # no space before the closing tag, where an entry ends on a group's delimiter
+    body = body.rstrip()
     return f'<div class="csl-left-margin">{margin}</div><div class="csl-right-inline">{body}</div>'
 
 
