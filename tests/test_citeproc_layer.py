@@ -199,6 +199,16 @@ def _numbers(**values: str) -> Items:
     return [dict(item, **values)]  # fmt: skip
 
 
+def test_canary_a_macro_of_terms_keeps_its_group() -> None:
+    """Vancouver's "In" (a macro of a term) keeps its group when the container
+    is missing, as in citeproc-js 2.4.63."""
+    paper = [{"id": "c", "type": "paper-conference", "title": "Supersymmetry", "page": "421-462",
+              "issued": {"date-parts": [[2015]]},
+              "author": [{"family": "Bechtle", "given": "Philip"}]}]  # fmt: skip
+    assert "Supersymmetry. 2015" in alone("vancouver", paper)[0]
+    assert layered("vancouver", paper) == ["1. Bechtle P. Supersymmetry. In. 2015. p. 421–62."]
+
+
 def test_canary_numbers_as_citeproc_js() -> None:
     """Number variables parsed as citeproc-js parses them: a range takes the
     locale's delimiter and a plural label, "05" keeps its zero, "&" between

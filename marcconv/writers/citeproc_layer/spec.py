@@ -286,9 +286,15 @@ def _calls_any(element: Any) -> bool:
     return found
 
 
+def _is_macro_call(element: Any) -> bool:
+    return isinstance(element, Text) and "macro" in element.attrib
+
+
 def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     """citeproc-py's ``Group.process``, where a ``cs:choose`` calls only the
-    variables of the branch it took."""
+    variables of the branch it took, and a macro that printed only terms
+    counts as a variable printed (citeproc-js: Vancouver's "In." before a
+    missing container)."""
     output = []
     variable_called = variable_rendered = False
     delimiter = self.get("delimiter", "")
@@ -301,7 +307,9 @@ def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> 
         except VariableError:
             variable_called = variable_called or _calls_variable(child)
             continue
-        called = _calls_variable(child)
+        # a macro is a group in citeproc-js: one that printed something counts as
+        # a variable printed, even if only a term (Vancouver's "In.")
+        called = _calls_variable(child) or (text is not None and _is_macro_call(child))
         variable_called = variable_called or called
         if text is not None:
             output.append(text)
