@@ -126,10 +126,22 @@ def test_canary_quotation_marks_by_level() -> None:
     assert layered("ieee", reply) == ["[1] Y. Z, “Reply to ‘Comment on “Solution,”’” J, 2011."]
 
 
-def test_canary_initialize_false() -> None:
-    """CSL 1.0.2: initialize="false" (Chicago) keeps the given name whole."""
+def test_canary_initials_as_citeproc_js() -> None:
+    """CSL 1.0.2: initialize="false" (Chicago) keeps the given name whole; an
+    abbreviated given name is initialized as citeproc-js's initializeWith does
+    it (rendered by citeproc-js 2.4.63 from the same item)."""
     assert alone("chicago-author-date", CHICAGO_ITEM) == [CHICAGO_ALONE]
     assert layered("chicago-author-date", CHICAGO_ITEM)[0].startswith("Doe, Jane. ")
+    book = [{"id": "j", "type": "book", "title": "BSD sockets", "publisher": "Charles River Media",
+             "issued": {"date-parts": [[2004]]},
+             "author": [{"family": "Jones", "given": "M. Tim."}],
+             "editor": [{"family": "Beauchamp", "given": "Alph. de"}]}]  # fmt: skip
+    ama = "american-medical-association"
+    assert "Jones MT. BSD Sockets. (Beauchamp A de, ed.)" in alone(ama, book)[0]
+    assert layered(ama, book) == [
+        "1. Jones MTim. BSD Sockets. (Beauchamp Alph de, ed.). Charles River Media; 2004."
+    ]
+    assert layered("harvard-cite-them-right", book)[0].startswith("Jones, M.Tim. (2004)")
 
 
 def test_hyphenated_given_names_as_citeproc_js_initializes_them() -> None:

@@ -30,6 +30,7 @@ from citeproc.model import (
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.writers.citeproc_layer import numbers
+from marcconv.writers.citeproc_layer.initials import initialize_with
 from marcconv.writers.citeproc_layer.output import OPEN_QUOTE, STYLE_CLOSE_QUOTE
 from marcconv.writers.citeproc_layer.state import CSL_NAMESPACE, _AuthorSubstitute, _state
 
@@ -403,42 +404,12 @@ def _starts_with_a_letter(text: str) -> bool:
 
 
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
-    """``initialize="false"``: given names stay whole; only initials are spaced.
-    A given name that does not start with a letter ("ʻAbd al-Raḥīm") stays whole,
-    an abbreviated one ("M. Tim.", "Alph. de") is kept, a lower-case word keeps
-    no stray initial mark ("A. de", not "A. de ."), and a lower-case hyphenated
-    part gives no initial ("Tong-gil" → "T."), as in citeproc-js."""
+    """A given name initialized as citeproc-js does it (:mod:`.initials`):
+    ``initialize="false"`` keeps names whole, "M. Tim." gives "MTim" in AMA,
+    "Tong-gil" gives "T.", a name that does not start with a letter stays."""
     whole = self.get("initialize", "true").lower() == "false"
-    if whole and not all(_INITIAL.match(part) for part in given.replace(".", ". ").split()):
-        # initials inside a longer name take the mark: "Sergey T" → "Sergey T."
-        parts = given.split(" ")
-        stop = mark.strip()
-        return " ".join(
-            part + stop if len(parts) > 1 and len(part) == 1 and part.isupper() else part
-            for part in parts
-        )
-    if not _starts_with_a_letter(given):
-        return given
-    parts = given.split()
-    if any(len(part) > 2 and part.endswith(".") and part[:-1].isalpha() for part in parts):
-        # an abbreviated name ("Tim.", "Alph.", "Wm.") is kept as catalogued
-        stop = mark.strip()
-        return " ".join(
-            part if part.endswith(".") or not part[0].isupper() else part[0] + stop
-            for part in parts
-        )
-    if "-" in given and self.get_option("initialize-with-hyphen", context):
-        # a hyphenated part in lower case gives no initial, as in the romanized
-        # Korean and Chinese names "Tong-gil", "Hsüeh-chien": citeproc-js gives "T.",
-        # where citeproc-py gave "T.-. gil" ("Jean-Paul" stays "J.-P."); with
-        # initialize-with-hyphen="false" both keep "T gil"
-        pieces = given.split("-")
-        given = "-".join([pieces[0], *(p for p in pieces[1:] if not p[:1].islower())])
-    text = str(_original_initialize(self, given, mark, context))
-    stray = mark.strip()
-    if stray and text.endswith(" " + stray):
-        text = text[: -len(stray) - 1]
-    return text
+    hyphen = self.get_option("initialize-with-hyphen", context)
+    return initialize_with(given, mark, whole, hyphen is not False and hyphen != "false")
 
 
 _original_sort_keys = Key.sort_keys
