@@ -73,12 +73,19 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         self.keys = _Keys(self.keys)
         state.ambiguous.clear()
         state.given_names.clear()
+        state.names_shown.clear()
         citation = self.style.root.citation
         if citation is None:
             return
         # each item's citation is rendered only where a step below compares them
         disambiguates = _tests_disambiguation(self.style.root)
         texts = self._citation_texts(self.keys) if disambiguates else None
+        if citation.get("disambiguate-add-names") == "true":
+            added = self._add_names(citation, texts)
+            if texts is not None and added:
+                texts.update(self._citation_texts(added))
+        if citation.get("disambiguate-add-givenname") == "true":
+            self._expand_given_names(citation, texts)
         if citation.get("disambiguate-add-year-suffix") == "true":
             self._add_year_suffixes(citation, texts)
         if texts is not None:
@@ -90,6 +97,94 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                 if len(keys) > 1:
                     state.ambiguous.update(keys)
         self._add_given_names(citation)
+
+    def _expand_given_names(self, citation: Any, texts: dict[str, str] | None) -> None:
+        """``disambiguate-add-givenname`` by cite (the default rule): in cites
+        that read alike, a shown name whose given name differs from work to work
+        is expanded in each, to initials where they tell the given names apart,
+        else in full ("Homer and T. W. A. Buckley" beside "Homer and T. A. W.
+        Buckley"; "Liu X." beside "Liu S."), as citeproc-js does before year
+        suffixes.  ``texts`` are updated to read as the cites now do."""
+        rule = citation.get("givenname-disambiguation-rule") or "by-cite"
+        if rule != "by-cite":
+            return
+        use_first = int(citation.get("et-al-use-first") or 0)
+        et_al_min = int(citation.get("et-al-min") or 0)
+        shown: dict[str, list[tuple[str, str]]] = {}
+        for key in self.keys:
+            people = _people(self.source[key])
+            if not people:
+                continue
+            count = len(people)
+            if et_al_min and count >= et_al_min:
+                count = self.state.names_shown.get(key, ("", use_first))[1]
+            shown[key] = people[:count]
+        families = Counter(tuple(f for f, _ in people) for people in shown.values())
+        candidates = [k for k, people in shown.items() if families[tuple(f for f, _ in people)] > 1]
+        if not candidates:
+            return
+        read = texts if texts is not None else self._citation_texts(candidates)
+        groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for key in candidates:
+            groups.setdefault((read[key], tuple(f for f, _ in shown[key])), []).append(key)
+        for (_, names), keys in groups.items():
+            if len(keys) < 2:
+                continue
+            for place, family in enumerate(names):
+                if not family or names.count(family) > 1:
+                    continue
+                givens = {shown[key][place][1] for key in keys}
+                if len(givens) < 2:
+                    continue
+                initials = len({_initials(g) for g in givens}) == len(givens)
+                for key in keys:
+                    given = shown[key][place][1]
+                    short = _initials(given) if initials else given
+                    if short:
+                        self.state.given_names.setdefault(key, []).append(
+                            (family, _with_given(family, short, self.source[key]))
+                        )
+                        if texts is not None:
+                            texts[key] = self._given_names_in(key, read[key])
+
+    def _add_names(self, citation: Any, texts: dict[str, str] | None) -> list[str]:
+        """``disambiguate-add-names``: where cites read alike ("Ellis et al.,
+        1982"), the names et al. hides are added one by one to each, until it
+        reads like no other ("Ellis, Ibanez, et al." beside "Ellis, Enqvist, et
+        al."), as citeproc-js does before year suffixes; the entry shows them
+        too.  Works that no added name tells apart get the names that told the
+        others apart.  Names are added up to four (or one more than the style's
+        own), so that a citation stays a citation: past that, year suffixes and
+        the style's ``disambiguate`` condition tell works apart.  The keys whose
+        names were added."""
+        use_first = int(citation.get("et-al-use-first") or 0)
+        et_al_min = int(citation.get("et-al-min") or 0)
+        if not use_first or not et_al_min:
+            return []
+        most = max(4, use_first + 1)
+        people: dict[str, tuple[str, list[str]]] = {}
+        for key in self.keys:
+            found = _names_list(self.source[key])
+            if found and len(found[1]) >= et_al_min:
+                people[key] = found
+        sharing = Counter(tuple(names[:use_first]) for _, names in people.values())
+        candidates = [
+            k for k, (_, names) in people.items() if sharing[tuple(names[:use_first])] > 1
+        ]
+        if not candidates:
+            return []
+        read = texts if texts is not None else self._citation_texts(candidates)
+        groups: dict[str, list[str]] = {}
+        for key in candidates:
+            groups.setdefault(read[key], []).append(key)
+        added = []
+        for keys in groups.values():
+            if len(keys) < 2:
+                continue
+            for key, count in _names_to_add(keys, people, use_first, most).items():
+                self.state.names_shown[key] = (people[key][0], count)
+                added.append(key)
+        return added
 
     def _add_given_names(self, citation: Any) -> None:
         """``disambiguate-add-givenname`` under a primary-name rule, which citeproc-js
@@ -118,11 +213,9 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                     shown = _initials(given)  # initials tell them apart
                 elif only_initials:
                     continue  # they would not: the style adds nothing
-            language = str(self.source[key].get("language") or "")[:2].lower()
-            if language in FAMILY_FIRST_LANGUAGES:
-                self.state.given_names[key] = (family, f"{family} {shown}")
-            else:
-                self.state.given_names[key] = (family, f"{shown} {family}")
+            self.state.given_names.setdefault(key, []).append(
+                (family, _with_given(family, shown, self.source[key]))
+            )
 
     def _find_sort_keys(self) -> None:
         """Each item's values for the keys of the bibliography's ``cs:sort``, found
@@ -228,11 +321,15 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
     def cite(self, citation: Any, callback: Any) -> Any:
         with self.active():
             text = str(super().cite(citation, callback))
-        given_names = self.state.given_names
-        if len(citation.cites) == 1 and citation.cites[0].key in given_names:
-            family, full = given_names[citation.cites[0].key]
-            text = text.replace(family, full, 1)
+        if len(citation.cites) == 1:
+            text = self._given_names_in(citation.cites[0].key, text)
         return self._punctuated(text, self.style.root.citation.layout)
+
+    def _given_names_in(self, key: str, text: str) -> str:
+        """A cite's text with the given names disambiguation added."""
+        for family, full in self.state.given_names.get(key, ()):
+            text = text.replace(family, full, 1)
+        return text
 
     def _punctuated(self, text: Any, layout: Any) -> Any:
         """The punctuation rules citeproc-js applies to the whole entry, and its
@@ -260,6 +357,62 @@ def _names_of(reference: Any, limit: int | None = None, primary_only: bool = Fal
             given = name.get("given") if position == 0 or not primary_only else None
             shown.append((variable, name.get("family"), name.get("literal"), given))
     return repr(shown)
+
+
+def _people(reference: Any) -> list[tuple[str, str]]:
+    """(family, given) of the names a citation shows: the authors, or else the
+    editors; a body's name has no given name."""
+    for variable in ("author", "editor"):
+        names = reference.get(variable)
+        if names:
+            return [(str(n.get("family") or n.get("literal") or ""), str(n.get("given") or ""))
+                    for n in names]  # fmt: skip
+    return []
+
+
+def _with_given(family: str, given: str, reference: Any) -> str:
+    """A family name with its given name (or initials) as a citation shows it:
+    family first in a Chinese, Japanese, Vietnamese or Hungarian work."""
+    language = str(reference.get("language") or "")[:2].lower()
+    return f"{family} {given}" if language in FAMILY_FIRST_LANGUAGES else f"{given} {family}"
+
+
+def _names_list(reference: Any) -> tuple[str, list[str]] | None:
+    """(variable, the family names or literal names) of the names a citation
+    shows: the authors, or else the editors."""
+    for variable in ("author", "editor"):
+        names = reference.get(variable)
+        if names:
+            return variable, [str(n.get("family") or n.get("literal") or "") for n in names]
+    return None
+
+
+def _names_to_add(
+    keys: list[str], people: dict[str, tuple[str, list[str]]], shown: int, most: int
+) -> dict[str, int]:
+    """How many names each of ``keys`` (cites that read alike) shows once names
+    are added one at a time: each stops at the count where its names read like
+    no other's; the ones never told apart take the last count that told one."""
+    counts: dict[str, int] = {}
+    remaining = set(keys)
+    progress = 0
+    count = shown
+    while len(remaining) > 1 and count < most:
+        count += 1
+        reading = {key: tuple(people[key][1][:count]) for key in keys}
+        alike = Counter(reading.values())
+        told = {key for key in remaining if alike[reading[key]] == 1}
+        if told:
+            progress = count
+            for key in told:
+                counts[key] = count
+            remaining -= told
+    if progress and len(remaining) == 1:  # the last one is told apart by the others
+        counts[remaining.pop()] = progress
+    for key in remaining:
+        if progress:
+            counts[key] = progress
+    return counts
 
 
 def _initials(given: str) -> str:

@@ -107,7 +107,10 @@ PATCHES: tuple[Patch, ...] = (
           "test_canary_second_field_align"),
     Patch(Name, "process", _name_process,
           "citeproc-js: no delimiter before 'and' when the last of two names is a body;"
-          " family name first for Chinese, Japanese, Vietnamese, Hungarian names"),
+          " family name first for Chinese, Japanese, Vietnamese, Hungarian names;"
+          " CSL 1.0.2 disambiguate-add-names: the names added to tell cites apart are"
+          " shown (see Bibliography._add_names)",
+          "test_canary_names_and_given_names_tell_cites_apart"),
     Patch(TextCased, "case", _case,
           "citeproc-js text-case='title': its word list, hyphens, English items only;"
           " capitalize-first leaves a first word with capitals ('arXiv')",

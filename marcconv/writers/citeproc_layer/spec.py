@@ -239,9 +239,14 @@ def _name_process(
 ) -> Any:
     """Names as citeproc-js orders and joins them: two names ending with a body
     take no delimiter before "and"; names of a Chinese, Japanese, Vietnamese or
-    Hungarian work keep their family name first, with no comma ("Liu S.")."""
+    Hungarian work keep their family name first, with no comma ("Liu S."); a
+    work's names added to tell its cites apart are shown in its citations and
+    its entry (``disambiguate-add-names``)."""
     overrides: dict[str, str] = {}
     names = item.reference.get(variable, [])
+    shown = _state().names_shown.get(item.key)
+    if shown and shown[0] == variable and sort_options is None:
+        overrides.update(_more_names(self, context, len(names), shown[1]))
     if len(names) == 2 and "literal" in names[1]:
         overrides["delimiter-precedes-last"] = "never"
     language = str(item.reference.get("language", ""))[:2].lower()
@@ -251,6 +256,18 @@ def _name_process(
         return _original_name_process(self, item, variable, context, sort_options, **kw)
     with _attributes(self, overrides):
         return _original_name_process(self, item, variable, context, sort_options, **kw)
+
+
+def _more_names(element: Any, context: Any, count: int, shown: int) -> dict[str, str]:
+    """The et-al options that show ``shown`` of ``count`` names where the style
+    would show fewer."""
+    et_al_min = int(element.get_option("et-al-min", context) or 0)
+    use_first = int(element.get_option("et-al-use-first", context) or 0)
+    if not et_al_min or count < et_al_min or shown <= use_first:
+        return {}
+    if shown >= count:
+        return {"et-al-min": str(count + 1)}
+    return {"et-al-use-first": str(shown)}
 
 
 def _choose_render(

@@ -33,8 +33,10 @@ class RenderState:
     choosing: int = 0
     #: the keys whose cites read alike after year suffixes (see Bibliography.sort)
     ambiguous: set[str] = field(default_factory=set)
-    #: key → (family name, the name with its given name or initials) for its citation
-    given_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: key → (names variable, how many of its names to show): disambiguate-add-names
+    names_shown: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: key → [(family name, the name with its given name or initials)] for its citation
+    given_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: cs:key → each item's value, found before citeproc-py sorts (see _find_sort_keys)
     sort_keys: dict[Any, list[Any]] = field(default_factory=dict)
     # what is read from the style once (it does not change while it renders); the
