@@ -149,6 +149,7 @@ they were verified with, :func:`check_version` refuses to render at all.
 """
 
 from marcconv.writers.citeproc_layer.bibliography import Bibliography
+from marcconv.writers.citeproc_layer.collation import collation_key
 from marcconv.writers.citeproc_layer.output import (
     CSL_102_NAMES,
     NAME_VARIABLES,
@@ -165,7 +166,6 @@ from marcconv.writers.citeproc_layer.output import (
 )
 from marcconv.writers.citeproc_layer.patches import PATCHES, PINNED, Patch, applied, check_version
 from marcconv.writers.citeproc_layer.slices import in_slices
-from marcconv.writers.citeproc_layer.spec import collation_key
 from marcconv.writers.citeproc_layer.state import RenderState
 
 __all__ = [

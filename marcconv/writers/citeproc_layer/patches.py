@@ -147,7 +147,9 @@ PATCHES: tuple[Patch, ...] = (
           "test_canary_substituted_title_printed_once"),
     Patch(Text, "_variable", _text_variable, "records what a cs:substitute rendered"),
     Patch(Key, "sort_keys", _sort_keys,
-          "citeproc-js collation: accents and case set aside ('Ėti͡ud' before 'Z')",
+          "citeproc-js collation: its key ('|' for each space) at ICU's first level,"
+          " punctuation ignored, numbers by value ('Ėti͡ud' before 'Z', 'De Roeck'"
+          " before 'Depenheuer')",
           "test_canary_collation"),
     Patch(FormatNumber, "_format_last_page", _format_last_page,
           "CSL 1.0.2 Appendix V page-range-format, from the last page in full"

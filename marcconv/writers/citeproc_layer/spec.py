@@ -30,6 +30,7 @@ from citeproc.model import (
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.writers.citeproc_layer import numbers
+from marcconv.writers.citeproc_layer.collation import collation_key
 from marcconv.writers.citeproc_layer.initials import initialize_with
 from marcconv.writers.citeproc_layer.output import OPEN_QUOTE, STYLE_CLOSE_QUOTE
 from marcconv.writers.citeproc_layer.state import CSL_NAMESPACE, _AuthorSubstitute, _state
@@ -432,15 +433,8 @@ def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
 _original_sort_keys = Key.sort_keys
 
 
-_NOT_SORTED = re.compile(r"[^\w\s]+")
-
-
-def collation_key(text: str) -> str:
-    """A text as a collator compares it at the first level: accents, case and
-    punctuation set aside ("Ėti͡ud" beside "Etude", not after "Z")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(_NOT_SORTED.sub(" ", bare).split())
+#: markup inside a rendered key (a math span's ``nocase``), which is not sorted on
+_MARKUP = re.compile(r"<[^>]*>")
 
 
 def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
@@ -450,7 +444,9 @@ def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
         return found
     keys = _original_sort_keys(self, items, context)
     return [
-        String(collation_key(str(key))) if isinstance(key, (str, MixedString)) else key
+        String(collation_key(_MARKUP.sub("", str(key))))
+        if isinstance(key, (str, MixedString))
+        else key
         for key in keys
     ]
 
