@@ -305,6 +305,16 @@ def test_canary_names_and_given_names_tell_cites_apart() -> None:
     ) in entries
 
 
+def test_canary_literal_date_printed_once() -> None:
+    """A literal date is printed once, by the date that shows the year (as
+    citeproc-js 2.4.63 renders the same items)."""
+    poem = [{"id": "l", "type": "document", "title": "敬亭獨坐", "author": [{"family": "李白"}],
+             "issued": {"literal": "701-762"}, "language": "zh"}]  # fmt: skip
+    assert "(701-762, 701-762)" in alone("apa", poem)[0]
+    assert layered("apa", poem) == ["李白. (701-762). 敬亭獨坐."]
+    assert layered("chicago-author-date", poem) == ["李白. 701-762. “敬亭獨坐.”"]
+
+
 def test_canary_a_macro_of_terms_keeps_its_group() -> None:
     """Vancouver's "In" (a macro of a term) keeps its group when the container
     is missing, as in citeproc-js 2.4.63."""

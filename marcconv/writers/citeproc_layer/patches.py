@@ -37,6 +37,7 @@ from marcconv.writers.citeproc_layer.output import CSL_102_NAMES
 from marcconv.writers.citeproc_layer.spec import (
     _case,
     _choose_render,
+    _date_process,
     _first_rendering,
     _format_last_page,
     _format_number,
@@ -136,6 +137,10 @@ PATCHES: tuple[Patch, ...] = (
     Patch(FormatNumber, "_process", _process_number,
           "citeproc-js processNumber: a page it does not read as numbers ('pp.1-326')"
           " printed as written", "test_canary_numbers_as_citeproc_js"),
+    Patch(Date, "process", _date_process,
+          "citeproc-js: a literal date is printed by a date that shows the year, once"
+          " (APA's '(701-762)', not '(701-762, 701-762)')",
+          "test_canary_literal_date_printed_once"),
     Patch(Date, "render_single_date", _render_single_date,
           "a localized date format's own delimiter (Vancouver's '1996 Jan', not '1996Jan')"),
     Patch(Names, "process", _names_process,

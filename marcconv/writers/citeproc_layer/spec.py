@@ -27,6 +27,7 @@ from citeproc.model import (
     TextCased,
     VariableError,
 )
+from citeproc.source import LiteralDate
 from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.writers.citeproc_layer import numbers
@@ -347,6 +348,33 @@ def _label_process(self: Any, item: Any, variable: Any = None, *args: Any, **kwa
     if variable is None and empty:
         return None
     return _original_label_process(self, item, variable, *args, **kwargs)
+
+
+_original_date_process = Date.process
+
+
+def _date_process(
+    self: Any,
+    item: Any,
+    variable: Any = None,
+    show_parts: Any = None,
+    context: Any = None,
+    **kw: Any,
+) -> Any:
+    """A literal date ("701-762", "[n.d.]") is printed by a date that shows
+    the year, once: not again by one of month and day only (citeproc-js)."""
+    name = (variable or self.get("variable") or "").replace("-", "_")
+    try:
+        value = item.reference[name]
+    except VariableError:
+        value = None
+    renders_parts = self.is_locale_date() or self.get("form") is None  # not a localized form
+    if isinstance(value, LiteralDate) and renders_parts:
+        parts = show_parts or ["year", "month", "day"]
+        names = {part.get("name") for part in self.iterchildren()}
+        if "year" not in parts or "year" not in names:
+            return None
+    return _original_date_process(self, item, variable, show_parts, context, **kw)
 
 
 _original_render_single_date = Date.render_single_date
