@@ -42,26 +42,30 @@ def _render(bibliography: Any, items: Items, mode: str) -> list[str]:
     return [str(entry) for entry in bibliography.bibliography()]
 
 
-def alone(style: str, items: Items, mode: str = "bibliography") -> list[str]:
+def alone(
+    style: str, items: Items, mode: str = "bibliography", output_format: str = "text"
+) -> list[str]:
     """citeproc-py by itself (in this process: the layer is not applied now)."""
+    formatter = citeproc_formatter.html if output_format == "html" else citeproc_formatter.plain
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bibliography = CitationStylesBibliography(
-            _style(style), CiteProcJSON(items), citeproc_formatter.plain
-        )
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatter)
         return _render(bibliography, items, mode)
 
 
-def layered(style: str, items: Items, mode: str = "bibliography") -> list[str]:
+def layered(
+    style: str, items: Items, mode: str = "bibliography", output_format: str = "text"
+) -> list[str]:
     """citeproc-py with the layer, as ``-t citation`` runs it."""
     loaded = _style(style)
     source = citeproc_layer.Source()
     prepare = citeproc_layer.Preparer(
-        "text", citeproc_layer.locale_quotes(loaded), citeproc_layer.range_delimiter(loaded)
+        output_format, citeproc_layer.locale_quotes(loaded), citeproc_layer.range_delimiter(loaded)
     )
     for item in items:
         source.take(prepare(item))
-    bibliography = citeproc_layer.Bibliography(loaded, source, citeproc_layer.formatter("text"))
+    formatter = citeproc_layer.formatter(output_format)
+    bibliography = citeproc_layer.Bibliography(loaded, source, formatter)
     with bibliography.active():
         return _render(bibliography, items, mode)
 
@@ -313,6 +317,20 @@ def test_canary_literal_date_printed_once() -> None:
     assert "(701-762, 701-762)" in alone("apa", poem)[0]
     assert layered("apa", poem) == ["李白. (701-762). 敬亭獨坐."]
     assert layered("chicago-author-date", poem) == ["李白. 701-762. “敬亭獨坐.”"]
+
+
+def test_canary_no_italics_outside_romanesque() -> None:
+    """citeproc-js sets a Chinese title in no italics where the style puts them on
+    the title itself (Chicago), though it keeps a group's (APA): rendered by
+    citeproc-js 2.4.63 from the same item."""
+    book = [{"id": "z", "type": "book", "title": "中国哲学新论", "language": "zh",
+             "author": [{"family": "刘", "given": "少基"}],
+             "issued": {"date-parts": [[1985]]}}]  # fmt: skip
+    assert "<i>中国哲学新论</i>" in alone("chicago-author-date", book, output_format="html")[0]
+    assert layered("chicago-author-date", book, output_format="html") == [
+        "刘少基. 1985. 中国哲学新论."
+    ]
+    assert layered("apa", book, output_format="html") == ["刘少基. (1985). <i>中国哲学新论</i>."]
 
 
 def test_canary_a_macro_of_terms_keeps_its_group() -> None:

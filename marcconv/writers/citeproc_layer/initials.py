@@ -34,6 +34,17 @@ _HYPHEN = re.compile(r"\s*-\s*")
 _SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
 
 
+def is_romanesque(text: str) -> bool:
+    """Does ``text`` hold a letter of a script citeproc-js calls romanesque
+    (CSL.ROMANESQUE_REGEXP: Latin, Greek, Cyrillic, Hebrew, Arabic, Thai...)?"""
+    return _ROMANESQUE.search(text) is not None
+
+
+def starts_romanesque(text: str) -> bool:
+    """CSL.STARTSWITH_ROMANESQUE_REGEXP."""
+    return _STARTS_ROMANESQUE.match(text) is not None
+
+
 def initialize_with(name: str, terminator: str, normalize_only: bool, hyphen: bool = True) -> str:
     """``name`` (a given name) initialized with ``terminator`` ("." or ". " or
     ""), or with ``normalize_only`` (``initialize="false"``) only its initials

@@ -17,6 +17,7 @@ from citeproc.model import (
     Date,
     Else,
     FormatNumber,
+    Formatted,
     Group,
     If,
     Key,
@@ -39,6 +40,7 @@ from marcconv.writers.citeproc_layer.spec import (
     _choose_render,
     _date_process,
     _first_rendering,
+    _font_style,
     _format_last_page,
     _format_number,
     _group_process,
@@ -112,6 +114,9 @@ PATCHES: tuple[Patch, ...] = (
           " CSL 1.0.2 disambiguate-add-names: the names added to tell cites apart are"
           " shown (see Bibliography._add_names)",
           "test_canary_names_and_given_names_tell_cites_apart"),
+    Patch(Formatted, "font_style", _font_style,
+          "citeproc-js: no font style for a text in no romanesque script (a Chinese"
+          " title is not set in italics)", "test_canary_no_italics_outside_romanesque"),
     Patch(TextCased, "case", _case,
           "citeproc-js text-case='title': its word list, hyphens, English items only;"
           " capitalize-first leaves a first word with capitals ('arXiv')",

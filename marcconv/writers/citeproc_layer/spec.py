@@ -3,6 +3,7 @@ and to citeproc-js; each is a row of ``patches.PATCHES``."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from citeproc.model import (
     ConditionFailed,
     Date,
     FormatNumber,
+    Formatted,
     If,
     Key,
     Label,
@@ -32,7 +34,11 @@ from citeproc.string import MixedString, NoCase, String, join
 
 from marcconv.writers.citeproc_layer import numbers
 from marcconv.writers.citeproc_layer.collation import collation_key
-from marcconv.writers.citeproc_layer.initials import initialize_with
+from marcconv.writers.citeproc_layer.initials import (
+    initialize_with,
+    is_romanesque,
+    starts_romanesque,
+)
 from marcconv.writers.citeproc_layer.output import OPEN_QUOTE, STYLE_CLOSE_QUOTE
 from marcconv.writers.citeproc_layer.state import CSL_NAMESPACE, _AuthorSubstitute, _state
 
@@ -236,6 +242,16 @@ def _attributes(element: Any, values: dict[str, str]) -> Iterator[None]:
                 element.set(name, value)
 
 
+def _unromanesque(name: Any) -> bool:
+    """citeproc-js's ``_isRomanesque`` gives 0: a personal name whose family
+    name holds no "romanesque" letter and whose given name starts with none."""
+    family = name.get("family")
+    if not family or is_romanesque(str(family).replace('"', "")):
+        return False
+    given = name.get("given")
+    return not (given and starts_romanesque(str(given)))
+
+
 def _name_process(
     self: Any, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kw: Any
 ) -> Any:
@@ -252,7 +268,11 @@ def _name_process(
     if len(names) == 2 and "literal" in names[1]:
         overrides["delimiter-precedes-last"] = "never"
     language = str(item.reference.get("language", ""))[:2].lower()
-    if language in FAMILY_FIRST_LANGUAGES and sort_options is None:
+    if sort_options is None and names and all(map(_unromanesque, names)):
+        # citeproc-js: a name in no Latin, Greek, Cyrillic... letter is family
+        # and given run together ("€ ︠̈̉̕" from YAZ's MARC-8 test records)
+        overrides.update({"name-as-sort-order": "all", "sort-separator": ""})
+    elif language in FAMILY_FIRST_LANGUAGES and sort_options is None:
         overrides.update({"name-as-sort-order": "all", "sort-separator": " "})
     if not overrides:
         return _original_name_process(self, item, variable, context, sort_options, **kw)
@@ -587,6 +607,19 @@ def _quote(self: Any, string: Any) -> Any:
     if self.get("quotes", "false").lower() == "true" and string is not None:
         return OPEN_QUOTE + string + STYLE_CLOSE_QUOTE
     return string
+
+
+_original_font_style = Formatted.font_style
+
+
+def _font_style(self: Any, text: Any) -> Any:
+    """No italics for a variable's text in none of the scripts citeproc-js calls
+    romanesque (Chinese, Japanese, Korean...): citeproc-js drops the font style
+    of such a string, though not that of a group or macro around it."""
+    leaf = isinstance(self, Text) and "macro" not in self.attrib
+    if not leaf or text is None or is_romanesque(html.unescape(str(text))):
+        return _original_font_style(self, text)
+    return text
 
 
 _original_case = TextCased.case
