@@ -17,6 +17,7 @@ from marcconv.writers.citeproc_layer.output import (
     CLOSING,
     capitalize_opening_term,
     locale_quotes,
+    markdown,
     no_double_punctuation,
     punctuation_in_quote,
     resolve_quotes,
@@ -335,10 +336,12 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         """The punctuation rules citeproc-js applies to the whole entry, and its
         quotation marks, outer and inner by their level."""
         root = self.style.root
-        text = no_double_punctuation(str(text))
+        text = no_double_punctuation(str(text), markdown=self.formatter is markdown)
         if root.get_locale_option("punctuation-in-quote").lower() == "true":
             final = (layout.get("suffix") or "")[:1] in (".", ",")
             text = punctuation_in_quote(text, CLOSING, final)
+        if self.formatter is markdown:
+            text = markdown.entry(text)
         outer = locale_quotes(self.style)
         inner = (term_text(root, "open-inner-quote", "\u2018"),
                  term_text(root, "close-inner-quote", "\u2019"))  # fmt: skip

@@ -26,16 +26,20 @@ _DOUBLE_PUNCTUATION = re.compile("([?!][\u201d\u2019\ue001\ue002]*)[.]")
 
 #: a period after markup that closes on punctuation: "<i>Phys. Rev.</i>." (HTML)
 _PERIOD_AFTER_MARKUP = re.compile(r"([.?!])((?:</(?:i|b|span|sup|sub)>)+)\.")
+#: ... and "*Phys. Rev.*." (Markdown; an escaped "\*" is text)
+_PERIOD_AFTER_EMPHASIS = re.compile(r"([.?!])((?<!\\)\*{1,2})\.")
 
 
-def no_double_punctuation(text: str) -> str:
+def no_double_punctuation(text: str, markdown: bool = False) -> str:
     """No period after a question or exclamation mark ("Why?”." → "Why?”"), nor
-    after italics that end on one ("<i>Phys. Rev.</i>." → "<i>Phys. Rev.</i>"),
-    as citeproc-js writes them."""
+    after italics that end on one ("<i>Phys. Rev.</i>." → "<i>Phys. Rev.</i>",
+    in Markdown "*Phys. Rev.*"), as citeproc-js writes them."""
     if "?" in text or "!" in text:
         text = _DOUBLE_PUNCTUATION.sub(lambda m: m[1], text)
     if "</" in text:
         text = _PERIOD_AFTER_MARKUP.sub(r"\1\2", text)
+    if markdown and "*" in text:
+        text = _PERIOD_AFTER_EMPHASIS.sub(r"\1\2", text)
     return text
 
 
@@ -68,10 +72,24 @@ class markdown:  # named and shaped as citeproc.formatter.plain
     """citeproc-py output formatter for Markdown (CommonMark, pandoc, GitHub)."""
 
     _SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+    #: what pandoc's smart punctuation would change: "--" (a dash), "..." (…)
+    _SMART = re.compile(r"([-.])(?=\1)")
+
+    #: what would open a list or a heading at the start of an entry ("1. Doe J.")
+    _BLOCK_START = re.compile(r"^(\d+)([.)])(?=\s)|^([-+#])(?=\s)")
+
+    @staticmethod
+    def entry(text: str) -> str:
+        """An entry as Markdown reads it back: a citation number is text, not
+        an ordered list's ("1\\. Doe J.")."""
+        return markdown._BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
     @staticmethod
     def preformat(text: str) -> str:
-        return markdown._SPECIAL.sub(r"\\\1", str(text))
+        escaped = markdown._SPECIAL.sub(r"\\\1", str(text))
+        if "--" in escaped or ".." in escaped:
+            escaped = markdown._SMART.sub(r"\1\\", escaped)
+        return escaped
 
     Italic = Oblique = staticmethod(lambda text: f"*{text}*")
     Bold = staticmethod(lambda text: f"**{text}**")
@@ -273,7 +291,8 @@ class Preparer:
             self.math = lambda piece: _escape_html(math_as_text(piece.source))
         elif output_format == "markdown":
             self.escape = markdown.preformat
-            self.math = lambda piece: f"${piece.text}$"  # pandoc reads it as TeX math
+            # pandoc reads it as TeX math, with no space inside the dollars
+            self.math = lambda piece: f"${piece.text.strip()}$"
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         escape, walk, delimiter = self.escape, self._walk, self.range_delimiter
