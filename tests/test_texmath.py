@@ -123,6 +123,8 @@ def test_formatted_citations_show_math_readably_and_markdown_keeps_it() -> None:
         issued=Date("2016", year=2016),
     )
     assert readable(ref.title or "") == "Search for the decay D^0 → e^±μ^∓ at √s=13 TeV"
+    # an antiparticle keeps its bar (UA1's "$\overline{p}$p collisions")
+    assert readable("630 GeV $\\overline{p}$p collisions") == "630 GeV p\u0305p collisions"
     outputs = {}
     for kind in ("text", "html", "markdown"):
         out = io.StringIO()

@@ -203,6 +203,8 @@ def _to_text() -> object:
 
 #: arrows, set apart as in typeset math ("D^0 → e^±μ^∓")
 _ARROWS = re.compile(r"\s*([\u2190-\u21ff\u27f5-\u27ff])\s*")
+#: ``\overline``, which pylatexenc drops, drawn as ``\bar`` is (a combining overline)
+_OVERLINE = re.compile(r"\\overline(?![a-zA-Z])")
 #: a square root of one letter or digit needs no parentheses
 _ROOT = re.compile(r"√\((\w)\)")
 
@@ -211,6 +213,7 @@ def math_as_text(source: str) -> str:
     """A math span as readable text: ``\\sqrt{s}=13~\\mathrm{TeV}`` → ``√s=13 TeV``."""
     converter = _to_text()
     source = _UNESCAPED_SPECIAL.sub(r"\\\1", source)  # "%" is not a comment here
+    source = _OVERLINE.sub(r"\\bar", source)  # an antiparticle: p̅, not p
     text = str(converter.latex_to_text(source))  # type: ignore[attr-defined]
     text = _ROOT.sub(r"√\1", _ARROWS.sub(r" \1 ", text))
     return " ".join(text.replace("\xa0", " ").split())
