@@ -291,7 +291,7 @@ def test_citations_are_compared_only_where_they_could_read_alike(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Year suffixes need the citations of works whose names another work shares;
-    a style without disambiguation needs none."""
+    a style without disambiguation needs none; none is rendered twice."""
     asked: list[list[str]] = []
     original = citeproc_layer.Bibliography._citation_texts
 
@@ -312,4 +312,4 @@ def test_citations_are_compared_only_where_they_could_read_alike(
     format_references(refs, WriterOptions(style="ieee"))
     assert asked == []
     format_references(refs, WriterOptions(style="chicago-author-date"))  # <if disambiguate>
-    assert asked == [["r0", "r1", "r2"]]
+    assert sorted(key for keys in asked for key in keys) == ["r0", "r1", "r2"]  # each once

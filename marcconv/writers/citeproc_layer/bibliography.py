@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +32,26 @@ from marcconv.writers.citeproc_layer.spec import (
 )
 from marcconv.writers.citeproc_layer.speed import _Keys
 from marcconv.writers.citeproc_layer.state import _STATE, CSL_NAMESPACE, RenderState
+
+
+class _Cites:
+    """Each work's single-item citation as text, rendered once, when a
+    disambiguation step first compares it."""
+
+    def __init__(self, render: Callable[[list[str]], dict[str, str]]) -> None:
+        self.render = render
+        self.known: dict[str, str] = {}
+
+    def of(self, keys: list[str]) -> dict[str, str]:
+        missing = [key for key in keys if key not in self.known]
+        if missing:
+            self.known.update(self.render(missing))
+        return {key: self.known[key] for key in keys}
+
+    def forget(self, keys: list[str]) -> None:
+        """These works' citations changed (names were added): render them again."""
+        for key in keys:
+            self.known.pop(key, None)
 
 
 class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
@@ -78,18 +98,16 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         citation = self.style.root.citation
         if citation is None:
             return
-        # each item's citation is rendered only where a step below compares them
-        disambiguates = _tests_disambiguation(self.style.root)
-        texts = self._citation_texts(self.keys) if disambiguates else None
+        # each item's citation is rendered once, and only where a step compares it
+        cites = _Cites(self._citation_texts)
         if citation.get("disambiguate-add-names") == "true":
-            added = self._add_names(citation, texts)
-            if texts is not None and added:
-                texts.update(self._citation_texts(added))
+            cites.forget(self._add_names(citation, cites))
         if citation.get("disambiguate-add-givenname") == "true":
-            self._expand_given_names(citation, texts)
+            self._expand_given_names(citation, cites)
         if citation.get("disambiguate-add-year-suffix") == "true":
-            self._add_year_suffixes(citation, texts)
-        if texts is not None:
+            self._add_year_suffixes(citation, cites)
+        if _tests_disambiguation(self.style.root):
+            texts = cites.of(self.keys)
             readings: dict[tuple[str, str], list[str]] = {}
             for key in self.keys:
                 suffix = str(self.source[key].get("year_suffix") or "")
@@ -99,13 +117,13 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                     state.ambiguous.update(keys)
         self._add_given_names(citation)
 
-    def _expand_given_names(self, citation: Any, texts: dict[str, str] | None) -> None:
+    def _expand_given_names(self, citation: Any, cites: _Cites) -> None:
         """``disambiguate-add-givenname`` by cite (the default rule): in cites
         that read alike, a shown name whose given name differs from work to work
         is expanded in each, to initials where they tell the given names apart,
         else in full ("Homer and T. W. A. Buckley" beside "Homer and T. A. W.
         Buckley"; "Liu X." beside "Liu S."), as citeproc-js does before year
-        suffixes.  ``texts`` are updated to read as the cites now do."""
+        suffixes.  ``cites`` are updated to read as the cites now do."""
         rule = citation.get("givenname-disambiguation-rule") or "by-cite"
         if rule != "by-cite":
             return
@@ -124,7 +142,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         candidates = [k for k, people in shown.items() if families[tuple(f for f, _ in people)] > 1]
         if not candidates:
             return
-        read = texts if texts is not None else self._citation_texts(candidates)
+        read = cites.of(candidates)
         groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         for key in candidates:
             groups.setdefault((read[key], tuple(f for f, _ in shown[key])), []).append(key)
@@ -145,10 +163,9 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
                         self.state.given_names.setdefault(key, []).append(
                             (family, _with_given(family, short, self.source[key]))
                         )
-                        if texts is not None:
-                            texts[key] = self._given_names_in(key, read[key])
+                        cites.known[key] = self._given_names_in(key, read[key])
 
-    def _add_names(self, citation: Any, texts: dict[str, str] | None) -> list[str]:
+    def _add_names(self, citation: Any, cites: _Cites) -> list[str]:
         """``disambiguate-add-names``: where cites read alike ("Ellis et al.,
         1982"), the names et al. hides are added one by one to each, until it
         reads like no other ("Ellis, Ibanez, et al." beside "Ellis, Enqvist, et
@@ -174,7 +191,7 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         ]
         if not candidates:
             return []
-        read = texts if texts is not None else self._citation_texts(candidates)
+        read = cites.of(candidates)
         groups: dict[str, list[str]] = {}
         for key in candidates:
             groups.setdefault(read[key], []).append(key)
@@ -255,24 +272,22 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
 
         return dict(zip(keys, in_slices(texts, len(keys), self.jobs), strict=True))
 
-    def _add_year_suffixes(self, citation: Any, texts: dict[str, str] | None) -> None:
+    def _add_year_suffixes(self, citation: Any, cites: _Cites) -> None:
         """``disambiguate-add-year-suffix``: works whose citations read the same
         ("Smith, 2001") and whose names are the same, as far as the style would
         show them (up to the citation's et-al-min), get 2001a, 2001b... in
         bibliography order, as citeproc-js gives them.  (Works told apart by
         their names are left to the style's other disambiguation steps, which
-        citeproc-py does not have.)  ``texts`` holds every work's citation, or is
-        None: then only those of works whose names another work shares are
-        rendered, since no other work can read alike."""
+        citeproc-py does not have.)  Only the citations of works whose names
+        another work shares are compared: no other work can read alike."""
         # names past the citation's et-al-min are never shown to tell works apart
         shown = int(citation.get("et-al-min") or 0) or None
         # given names tell works apart only where the style adds them to citations
         rule = citation.get("givenname-disambiguation-rule") or "by-cite"
         primary_only = rule.startswith("primary-name")
         names = {key: _names_of(self.source[key], shown, primary_only) for key in self.keys}
-        if texts is None:  # only works whose names another work shares can read alike
-            sharing = Counter(names.values())
-            texts = self._citation_texts([key for key in self.keys if sharing[names[key]] > 1])
+        sharing = Counter(names.values())
+        texts = cites.of([key for key in self.keys if sharing[names[key]] > 1])
         groups: dict[tuple[str, str], list[str]] = {}
         for key in self.keys:
             if key in texts:

@@ -616,6 +616,8 @@ def _font_style(self: Any, text: Any) -> Any:
     """No italics for a variable's text in none of the scripts citeproc-js calls
     romanesque (Chinese, Japanese, Korean...): citeproc-js drops the font style
     of such a string, though not that of a group or macro around it."""
+    if self.get("font-style", "normal") == "normal":
+        return text
     leaf = isinstance(self, Text) and "macro" not in self.attrib
     if not leaf or text is None or is_romanesque(html.unescape(str(text))):
         return _original_font_style(self, text)
