@@ -196,6 +196,11 @@ def test_sorting_sets_accents_case_and_punctuation_aside() -> None:
         ("Borunda, M.", "Bo-Yu, H."),  # a hyphen is ignored
         ("Bo-Yu, H.", "Bozek, P."),
         ("Report 9", "Report 10"),  # numbers by value
+        ("°x", "|x"),
+        ("|x", "€x"),
+        ("¨x", "°x"),
+        ("©x", "+x"),
+        ("€x", "0"),  # symbols
     ],
 )
 def test_sort_keys_order_as_citeproc_js_orders_them(before: str, after: str) -> None:

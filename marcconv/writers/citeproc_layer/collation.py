@@ -3,8 +3,8 @@
 citeproc-js turns each rendered sort key into a string whose spaces are "|"
 (and a "|" at the end: "De Roeck, A." → "De|Roeck,|A.|"), then compares those
 with ``localeCompare`` at the first ICU level, punctuation ignored, numbers by
-value (``CSL.getSortCompare``).  "|" is a symbol, not punctuation: it is kept,
-and sorts before digits and letters, so "De Roeck" comes before "Depenheuer",
+value (``CSL.getSortCompare``).  "|" is a (math) symbol, not punctuation: it is
+kept, and sorts before digits and letters, so "De Roeck" comes before "Depenheuer",
 "Chun, W." before "Chung", "St. John" before "Statistical".
 
 :func:`collation_key` gives a string that Python's own ordering puts where
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 #: how a character sorts, where it does not sort as itself (after NFKD)
 _AS = {
@@ -26,10 +27,13 @@ _AS = {
     "\u02bb": "h\x7f", "\u02bd": "h\x7f", "\u02b0": "h",  # ʻ ʽ sort after h, ʰ as h
     "\u02bc": "z\x7f\u02bc", "\u02be": "z\x7f\u02be", "\u02bf": "z\x7f\u02bf",  # ʼ ʾ ʿ after z
     "\u0294": "z\x7f\u0294", "\u0295": "z\x7f\u0295",
-    "|": "\x01|",  # citeproc-js's separator: before every symbol but a few
 }  # fmt: skip
-#: symbols and the modifier letters that sort with them: before digits and letters
-_LOW = "\x02"
+#: symbols before digits and letters, in ICU's order of their kinds: modifier
+#: symbols (´ ¨), other symbols (° © ℗), math symbols (+ | ~), currency (€);
+#: within a kind, by code point
+_SYMBOL_RANK = {"Sk": "\x02", "So": "\x03", "Sm": "\x04", "Sc": "\x05"}
+#: modifier letters that ICU sorts with the modifier symbols
+_AS_MODIFIER_SYMBOL = frozenset("\u02b9\u02ba\u02c8\u02cc")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -39,20 +43,32 @@ def _digits(match: re.Match[str]) -> str:
     return f"{len(value):03d}{value}"
 
 
+@cache
+def _weight(char: str) -> str:
+    """What one character of a key sorts as (a character's own key is the same
+    wherever it stands: they are looked up once)."""
+    category = unicodedata.category(char)
+    if category in _SYMBOL_RANK:  # a symbol sorts as itself: "¨" is not " " + "̈"
+        return _SYMBOL_RANK[category] + char
+    out = []
+    for part in unicodedata.normalize("NFKD", char):
+        mapped = _AS.get(part)
+        if mapped is not None:
+            out.append(mapped)
+            continue
+        category = unicodedata.category(part)
+        if part in _AS_MODIFIER_SYMBOL:
+            out.append(_SYMBOL_RANK["Sk"] + part)
+        elif category[0] in "LN":
+            out.append(part)
+        elif category in _SYMBOL_RANK:
+            out.append(_SYMBOL_RANK[category] + part)
+        # marks, punctuation, spaces, controls: ignored at this level
+    return "".join(out)
+
+
 def collation_key(text: str) -> str:
     """``text`` (a rendered sort key) as citeproc-js compares it: "|" for each
     space and one at the end, then ICU's first level (see the module notes)."""
     keyed = text.replace(" ", "|") + "|" if text else text
-    out = []
-    for char in unicodedata.normalize("NFKD", keyed).casefold():
-        mapped = _AS.get(char)
-        if mapped is not None:
-            out.append(mapped)
-            continue
-        category = unicodedata.category(char)
-        if category[0] in "LN":
-            out.append(char)
-        elif category[0] == "S" or char in "\u02b9\u02ba\u02c8\u02cc":
-            out.append(_LOW + char)
-        # marks, punctuation, spaces, controls: ignored at this level
-    return _DIGITS.sub(_digits, "".join(out))
+    return _DIGITS.sub(_digits, "".join(map(_weight, keyed.casefold())))
