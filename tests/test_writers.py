@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from marcconv.keys import KeyMaker, ascii_fold
 from marcconv.model import Date, Name, Reference
 from marcconv.writers.base import WriterOptions
-from marcconv.writers.bibtex import BibtexWriter, to_entry
+from marcconv.writers.bibtex import BibtexWriter, escape_name, to_entry
 from marcconv.writers.citation import CitationWriter
 from marcconv.writers.csljson import CslJsonWriter, JsonLinesWriter, pretty, to_csl
 from marcconv.writers.latex import escape, escape_with_pylatexenc, protect_title
@@ -323,3 +323,20 @@ def test_bibtex_entries_are_written_as_bibtexparser_writes_them() -> None:
     cases += [bibtex.to_entry(seed), biblatex.to_entry(seed)]
     for entry in cases:
         assert bibtex.render_entry(entry) == bibtex.render_with_bibtexparser(entry)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ʻAbd al-Raḥīm", "{`A}bd al-Ra{\\d{h}}{\\={i}}m"),  # an ʻayn that starts a word
+        ("Bin-ʻAbd", "Bin-{`A}bd"),
+        ("ʻĀlim", "{`{\\={A}}}lim"),
+        ("ʼAli", "{'A}li"),
+        ("Chʻen", "Ch{`}en"),  # inside a word it stays alone
+        ("Smbatyantsʿ", "Smbatyants{`}"),
+    ],
+)
+def test_a_mark_that_starts_a_name_is_braced_with_its_letter(name: str, expected: str) -> None:
+    # biber takes a lone "{`}" for the initial and writes a .bbl with a brace too
+    # many (checked with biber and pdflatex); "{`A}" gives the initial "`A"
+    assert escape_name(name, unicode=False) == expected

@@ -75,7 +75,15 @@ def escape_name(text: str, unicode: bool) -> str:
     escaped = escape(text, unicode)
     if "{\\" in escaped:
         escaped = _BRACED_COMMAND.sub(_unbraced, escaped)
+    if "{`}" in escaped or "{'}" in escaped:
+        escaped = _MARK_BEFORE_LETTER.sub(r"\1{\2\3}", escaped)
     return escaped.translate(_BRACKETS) if "[" in escaped or "]" in escaped else escaped
+
+
+#: an ʻayn or alif (``{`}``, ``{'}``) that starts a word, before its letter: biber
+#: takes the mark alone for the initial and writes a .bbl with a brace too many;
+#: braced with the letter (``{`A}bd``) the initial is "`A", and BibTeX sorts "Abd"
+_MARK_BEFORE_LETTER = re.compile(r"(^|[\s~-])\{([`'])\}([A-Za-z]|\{\\[^{}]*(?:\{[^{}]*\})?\})")
 
 
 def _unbraced(match: re.Match[str]) -> str:
