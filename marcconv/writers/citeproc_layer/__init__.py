@@ -30,9 +30,9 @@ output (the golden files and the comparison with citeproc-js hold them to that):
   ``cs:name``) are tested by none of those searches.  Whether an element calls
   a variable (asked by every ``cs:group`` of every entry) is found once.
 * :meth:`Bibliography.sort` renders an item's single-item citation only where
-  a disambiguation step compares it: for year suffixes, only works whose
-  shown names another work shares can read alike; a style with no
-  ``<if disambiguate>`` and no year suffixes (ieee, vancouver) compares none.
+  a disambiguation step compares it, and once for all the steps: only works
+  whose shown names another work shares can read alike; a style with no
+  ``<if disambiguate>`` and no disambiguation (ieee, vancouver) compares none.
 * :class:`Source` makes each item citeproc-py's reference as it is written,
   so a run holds it once, and shares equal names between references.
 * With ``--jobs N``, the work done item by item runs in slices in N forked
@@ -56,15 +56,19 @@ measures it):
   rest of the entry (CSL 1.0.2, "Substitution"); citeproc-py suppressed only a
   plain ``<text variable>``, so an authorless record's title or an edited
   book's editors came out twice.
-* :func:`_sort_keys`: the bibliography is sorted with accents and case set
-  aside, as citeproc-js's collator sorts it (citeproc-py compared code points:
-  "Ėti͡ud" came after "Z"); year suffixes follow that order.
+* :func:`_sort_keys`: the bibliography is sorted as citeproc-js sorts it
+  (:mod:`.collation`): its key, "|" for each space, compared at ICU's first
+  level, accents, case and punctuation set aside, symbols before digits and
+  letters, numbers by value (citeproc-py compared code points: "Ėti͡ud" came
+  after "Z", "De Roeck" after "Depenheuer"); year suffixes follow that order.
 * :func:`narrow_spaces`: a space before ``: ; ? !`` in a value becomes a narrow
   no-break space, as citeproc-js prints every string.
 * :func:`capitalize_opening_term`: an entry that opens with the "no date"
   term is capitalised ("(N.d.-b)."), as citeproc-js does.
-* :func:`_quote`: quotation marks inside a quoted title become the inner
-  ones (“What is the ‘militia’?”).
+* :func:`_quote` and :func:`mark_quotes`: quotations, the style's and the
+  record's, are marked and take their marks once the entry is whole, outer and
+  inner by level, as citeproc-js alternates them (IEEE's “Reply to ‘Comment on
+  “Solution,”’”).
 * :func:`no_double_punctuation`: no period after a question or exclamation
   mark ("Why?”." → "Why?”").
 * :func:`_names_process`: ``subsequent-author-substitute`` (MLA's "———" for
@@ -79,8 +83,9 @@ measures it):
   writes the item's own values as they are, so a title holding ``<script>``
   would reach the page; values are escaped before citeproc-py sees them, as
   citeproc-js does (numeric entities, which survive a style's text-case).
-  Straight quotation marks and apostrophes in values become typographic ones
-  ("O'Reilly" → "O’Reilly", "the \"militia\"" → "the “militia”"), as
+  Apostrophes in values become typographic ones ("O'Reilly" → "O’Reilly"),
+  and number variables are printed as citeproc-js parses them
+  (:mod:`.numbers`: "vols. 638–642", "vol. 05", "expanded&updated"), as
   citeproc-js prints them.
 * :func:`_name_process`: two names of which the second is a body ("Senate
   Committee on Finance & Joint Committee on Taxation") take no delimiter
@@ -104,9 +109,9 @@ measures it):
   with ``delimiter=" "`` (Vancouver's "1996 Jan") is joined with that
   delimiter; citeproc-py used the citing ``cs:date``'s, which has none
   ("1996Jan").
-* :func:`_initialize`: ``initialize="false"`` keeps given names whole
-  ("William Rose", not "W. R."); citeproc-py initialised them whenever the
-  style set ``initialize-with``.
+* :func:`_initialize`: given names initialized by a port of citeproc-js's
+  ``initializeWith`` (:mod:`.initials`): ``initialize="false"`` keeps them
+  whole ("William Rose", not "W. R."), "M. Tim." gives "MTim" in AMA.
 * :class:`TitleCase`: ``text-case="title"`` as citeproc-js does it: words are
   also split at hyphens, slashes and brackets ("Astro-Ph"), its longer list of
   words left in lower case ("along", "between", "via"...) unless one ends the
@@ -114,15 +119,24 @@ measures it):
   ``!``.  Only items in English, or with no language, are title-cased; a
   name's label ("(Ed.)") is English, and so, for citeproc-js, is the
   original-script title ("Originally published as …").
-  ``capitalize-first`` on ``number`` capitalises each hyphenated part, as
-  citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226").
+  A text case on a number variable applies to each of its parts, as
+  citeproc-js, which reads the variable as numbers, does ("Astro-Ph/9812226",
+  "Expanded&Updated").
 * :data:`CSL_102_NAMES`: the name variables CSL 1.0.2 added (``director``,
   ``producer``, ``performer``, ``organizer``, ``contributor``...) are names to
   citeproc-py too, so a video's director stands in for its author as in
   citeproc-js.
+* :meth:`Bibliography._add_names` and :meth:`Bibliography._expand_given_names`:
+  ``disambiguate-add-names`` and ``disambiguate-add-givenname`` by cite, before
+  year suffixes, as citeproc-js runs them ("Ellis, Ibanez, et al." beside
+  "Ellis, Enqvist, et al."; "Homer and T. W. A. Buckley").
 * :meth:`Bibliography._add_given_names`: ``disambiguate-add-givenname`` under a
   primary-name rule: first authors who share a family name show their given
   names or initials in citations ("(R. B. Abbott et al., 1985)").
+* :func:`_date_process`: a literal date is printed once, by the date that
+  shows the year.  :func:`_font_style`: no italics for a text in no
+  "romanesque" script (a Chinese title), and :func:`_name_process` runs such a
+  name's family and given name together, as citeproc-js does.
 * :func:`_first_rendering`: a ``cs:choose`` inside ``cs:substitute`` offers
   its branch's children one by one, the first that renders standing in (not
   a director and a producer run together: "CERN Video ProductionsCERN …").
@@ -137,8 +151,10 @@ citeproc-py classes, applied only while a bibliography works, and the version
 check), :mod:`.spec` (the fixes towards CSL 1.0.2 and citeproc-js), :mod:`.speed`
 (lookups kept, output unchanged), :mod:`.output` (items prepared, punctuation
 settled, formatters), :mod:`.bibliography` (registration, sorting,
-disambiguation), :mod:`.state` (what one bibliography keeps) and
-:mod:`.slices` (``--jobs``).
+disambiguation), :mod:`.state` (what one bibliography keeps),
+:mod:`.slices` (``--jobs``), and citeproc-js's own ways with numbers
+(:mod:`.numbers`), given names (:mod:`.initials`) and sort keys
+(:mod:`.collation`).
 
 Every change to a citeproc-py class is a row of :data:`PATCHES`, with its
 reason and, for the fixes, the canary test that fails on plain citeproc-py; the

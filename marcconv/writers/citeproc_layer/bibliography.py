@@ -131,9 +131,10 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         et_al_min = int(citation.get("et-al-min") or 0)
         shown: dict[str, list[tuple[str, str]]] = {}
         for key in self.keys:
-            people = _people(self.source[key])
-            if not people:
+            found = _cited_names(self.source[key])
+            if not found:
                 continue
+            people = found[1]
             count = len(people)
             if et_al_min and count >= et_al_min:
                 count = self.state.names_shown.get(key, ("", use_first))[1]
@@ -180,15 +181,15 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         if not use_first or not et_al_min:
             return []
         most = max(4, use_first + 1)
-        people: dict[str, tuple[str, list[str]]] = {}
+        variables: dict[str, str] = {}
+        families: dict[str, list[str]] = {}
         for key in self.keys:
-            found = _names_list(self.source[key])
+            found = _cited_names(self.source[key])
             if found and len(found[1]) >= et_al_min:
-                people[key] = found
-        sharing = Counter(tuple(names[:use_first]) for _, names in people.values())
-        candidates = [
-            k for k, (_, names) in people.items() if sharing[tuple(names[:use_first])] > 1
-        ]
+                variables[key] = found[0]
+                families[key] = [family for family, _ in found[1]]
+        sharing = Counter(tuple(names[:use_first]) for names in families.values())
+        candidates = [k for k, names in families.items() if sharing[tuple(names[:use_first])] > 1]
         if not candidates:
             return []
         read = cites.of(candidates)
@@ -199,8 +200,8 @@ class Bibliography(CitationStylesBibliography):  # type: ignore[misc]
         for keys in groups.values():
             if len(keys) < 2:
                 continue
-            for key, count in _names_to_add(keys, people, use_first, most).items():
-                self.state.names_shown[key] = (people[key][0], count)
+            for key, count in _names_to_add(keys, families, use_first, most).items():
+                self.state.names_shown[key] = (variables[key], count)
                 added.append(key)
         return added
 
@@ -377,15 +378,17 @@ def _names_of(reference: Any, limit: int | None = None, primary_only: bool = Fal
     return repr(shown)
 
 
-def _people(reference: Any) -> list[tuple[str, str]]:
-    """(family, given) of the names a citation shows: the authors, or else the
-    editors; a body's name has no given name."""
+def _cited_names(reference: Any) -> tuple[str, list[tuple[str, str]]] | None:
+    """(variable, [(family, given)]) of the names a citation shows: the authors,
+    or else the editors; a body's name is its family name, with no given name."""
     for variable in ("author", "editor"):
         names = reference.get(variable)
         if names:
-            return [(str(n.get("family") or n.get("literal") or ""), str(n.get("given") or ""))
-                    for n in names]  # fmt: skip
-    return []
+            return variable, [
+                (str(n.get("family") or n.get("literal") or ""), str(n.get("given") or ""))
+                for n in names
+            ]
+    return None
 
 
 def _with_given(family: str, given: str, reference: Any) -> str:
@@ -395,18 +398,8 @@ def _with_given(family: str, given: str, reference: Any) -> str:
     return f"{family} {given}" if language in FAMILY_FIRST_LANGUAGES else f"{given} {family}"
 
 
-def _names_list(reference: Any) -> tuple[str, list[str]] | None:
-    """(variable, the family names or literal names) of the names a citation
-    shows: the authors, or else the editors."""
-    for variable in ("author", "editor"):
-        names = reference.get(variable)
-        if names:
-            return variable, [str(n.get("family") or n.get("literal") or "") for n in names]
-    return None
-
-
 def _names_to_add(
-    keys: list[str], people: dict[str, tuple[str, list[str]]], shown: int, most: int
+    keys: list[str], families: dict[str, list[str]], shown: int, most: int
 ) -> dict[str, int]:
     """How many names each of ``keys`` (cites that read alike) shows once names
     are added one at a time: each stops at the count where its names read like
@@ -417,7 +410,7 @@ def _names_to_add(
     count = shown
     while len(remaining) > 1 and count < most:
         count += 1
-        reading = {key: tuple(people[key][1][:count]) for key in keys}
+        reading = {key: tuple(families[key][:count]) for key in keys}
         alike = Counter(reading.values())
         told = {key for key in remaining if alike[reading[key]] == 1}
         if told:
