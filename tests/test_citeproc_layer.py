@@ -333,6 +333,18 @@ def test_canary_no_italics_outside_romanesque() -> None:
     assert layered("apa", book, output_format="html") == ["刘少基. (1985). <i>中国哲学新论</i>."]
 
 
+def test_canary_a_name_in_no_romanesque_script_runs_together() -> None:
+    """citeproc-js writes a name whose family name holds no "romanesque" letter
+    as family and given name run together, in every position (rendered by
+    citeproc-js 2.4.63 from the same item)."""
+    book = [{"id": "r", "type": "book", "title": "Title",
+             "author": [{"family": "刘", "given": "少基"}],
+             "issued": {"date-parts": [[1985]]}}]  # fmt: skip
+    assert alone("ieee", book) == ["[1]. 少基 . 刘, Title. 1985."]
+    assert layered("ieee", book) == ["[1] 刘少基, Title. 1985."]
+    assert layered("apa", book) == ["刘少基. (1985). Title."]
+
+
 def test_canary_a_macro_of_terms_keeps_its_group() -> None:
     """Vancouver's "In" (a macro of a term) keeps its group when the container
     is missing, as in citeproc-js 2.4.63."""

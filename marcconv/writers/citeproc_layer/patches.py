@@ -110,7 +110,8 @@ PATCHES: tuple[Patch, ...] = (
           "test_canary_second_field_align"),
     Patch(Name, "process", _name_process,
           "citeproc-js: no delimiter before 'and' when the last of two names is a body;"
-          " family name first for Chinese, Japanese, Vietnamese, Hungarian names;"
+          " family name first for Chinese, Japanese, Vietnamese, Hungarian names, and"
+          " family and given name run together for a name in no romanesque script;"
           " CSL 1.0.2 disambiguate-add-names: the names added to tell cites apart are"
           " shown (see Bibliography._add_names)",
           "test_canary_names_and_given_names_tell_cites_apart"),
