@@ -383,6 +383,15 @@ def test_canary_numbers_as_citeproc_js() -> None:
     chapter = _numbers(type="chapter", volume="3a-4", page="pp.1-326", **{"container-title": "B"})
     assert "B, 3a-4, 2010, pp. pp.1–326." in alone(mla, chapter)[0]
     assert layered(mla, chapter) == ["X, Y. “T.” B, vols. 3a–4, 2010, p. pp.1-326."]
+    # a range only where citeproc-js mends ranges: not in a version
+    software = _numbers(type="software", version="1-2")
+    del software[0]["container-title"]
+    assert layered("apa", software) == ["X, Y. (2010). T (Versions 1-2) [Computer software]."]
+    # a hyphenated variable in cs:number (citeproc-py looked it up under its CSL name)
+    volumes = _numbers(type="book", **{"number-of-volumes": "3"})
+    del volumes[0]["container-title"]
+    assert "1–3" not in alone("apa", volumes)[0]
+    assert layered("apa", volumes) == ["X, Y. (2010). T (Vols. 1–3)."]
 
 
 def test_canary_page_range_format() -> None:

@@ -26,8 +26,15 @@ NUMBER_VARIABLES = frozenset(
         "printing-number", "section", "supplement-number", "version", "volume",
     )
 )  # fmt: skip
-#: the variables whose ranges citeproc-js gives the locale's range delimiter
+#: the variables whose ranges citeproc-js mends (``fixRanges``): a range of two
+#: plain numbers takes the locale's range delimiter ("12–14")...
+_MENDED = frozenset({
+    "chapter_number", "collection_number", "edition", "issue", "number", "number_of_pages",
+    "number_of_volumes", "volume",
+})  # fmt: skip
+#: ... and in these, any numeric range ("3a–4")
 _RANGED = frozenset({"issue", "volume", "edition", "number", "collection_number"})
+_PLAIN = re.compile(r"^(?:[0-9]+|[ivxlcmIVXLCM]+)$")
 
 #: the joiners between numbers; "&" also as HTML writes it ("&#38;")
 _JOINER = re.compile(r"(\s*(?:&#38;|&)\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[-\u2013]+\s*)")
@@ -46,12 +53,15 @@ class Number:
     numeric: bool  # what ``is-numeric`` tests
     plural: bool  # several numbers: "vols.", "nos."
 
-    def text(self, range_delimiter: str, case: Callable[[str], str] = str) -> str:
-        """The value as citeproc-js prints it; ``case`` applies to each part."""
+    def text(self, range_delimiter: str, variable: str, case: Callable[[str], str] = str) -> str:
+        """The value of ``variable`` as citeproc-js prints it; ``case`` applies
+        to each part."""
         out = []
-        for part, joiner in zip(self.parts, self.joiners, strict=True):
-            if joiner == "-" and self.numeric:
-                joiner = range_delimiter
+        for i, (part, joiner) in enumerate(zip(self.parts, self.joiners, strict=True)):
+            if joiner == "-" and self.numeric and variable in _MENDED:
+                after = self.parts[i + 1] if i + 1 < len(self.parts) else ""
+                if variable in _RANGED or (_PLAIN.match(part) and _PLAIN.match(after)):
+                    joiner = range_delimiter
             out.append(case(part) + joiner)
         return "".join(out)
 
@@ -89,8 +99,8 @@ def is_numeric(variable: str, value: object) -> bool:
     return False
 
 
-def printed(value: str, range_delimiter: str) -> str:
+def printed(value: str, range_delimiter: str, variable: str) -> str:
     """A number variable's value as citeproc-js prints it (before text case)."""
     if not any(c in value for c in "-\u2013&,;") and " and " not in value:
         return value
-    return parse(value).text(range_delimiter)
+    return parse(value).text(range_delimiter, variable.replace("-", "_"))

@@ -302,7 +302,9 @@ class Preparer:
             else value
             if key in _KEEP
             else walk(
-                printed(value, delimiter) if key in _NUMBERS and isinstance(value, str) else value
+                printed(value, delimiter, key)
+                if key in _NUMBERS and isinstance(value, str)
+                else value
             )
             for key, value in item.items()
         }

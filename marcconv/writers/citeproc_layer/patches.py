@@ -51,6 +51,7 @@ from marcconv.writers.citeproc_layer.spec import (
     _label_process,
     _name_process,
     _names_process,
+    _number_process,
     _process_number,
     _quote,
     _render_bibliography,
@@ -137,6 +138,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch(If, "_is_numeric", _is_numeric,
           "citeproc-js processNumber: is-numeric holds for '638-642', '201, 206', '3a'",
           "test_canary_numbers_as_citeproc_js"),
+    Patch(Number, "process", _number_process,
+          "CSL 1.0.2 Number: a hyphenated variable is found ('number-of-volumes':"
+          " APA's 'Vols. 1–3')", "test_canary_numbers_as_citeproc_js"),
     Patch(Number, "format_number", _format_number,
           "citeproc-js NumericBlob: a number in form='numeric' as written ('vol. 05')",
           "test_canary_numbers_as_citeproc_js"),

@@ -441,6 +441,19 @@ def _is_numeric(self: Any, item: Any) -> list[bool]:
 _original_format_number = Number.format_number
 
 
+def _number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """citeproc-py's ``Number.process``, looking a hyphenated variable up by its
+    reference name: it asked for "number-of-volumes" and found nothing, so APA's
+    "Vols. 1–3" came out "Vols."."""
+    variable = self.get("variable")
+    if variable in ("locator", "page-first"):
+        return _original_number_process(self, item, context, **kwargs)
+    return self._process(item.reference[variable.replace("-", "_")], variable)
+
+
+_original_number_process = Number.process
+
+
 def _format_number(self: Any, number: Any) -> Any:
     """A number in ``form="numeric"`` as written: citeproc-js keeps "05"."""
     if self.get("form", "numeric") == "numeric":
