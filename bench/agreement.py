@@ -149,8 +149,9 @@ def measure(style: str, refs: list[Any], items: Path, work: Path) -> Result:
     result = Result(style, total=len(js["entries"]))
     text = ours(style, refs, "text", "bibliography")
     mine_order, js_order = [k for k, _ in text], [e["id"].lower() for e in js["entries"]]
-    result.order = in_same_order(mine_order, js_order)
-    for key in out_of_order(mine_order, js_order):
+    misplaced = out_of_order(mine_order, js_order)
+    result.order = len(mine_order) - len(misplaced)
+    for key in misplaced:
         result.differences.append(
             ("order", key, f"place {mine_order.index(key) + 1}", f"place {js_order.index(key) + 1}")
         )
@@ -162,7 +163,7 @@ def measure(style: str, refs: list[Any], items: Path, work: Path) -> Result:
             result.text += 1
         else:
             result.differences.append(("text", key, entry, want["text"]))
-    texts_differ = {key for kind, key, _, _ in result.differences}
+    texts_differ = {key for kind, key, _, _ in result.differences if kind == "text"}
     for key, entry in ours(style, refs, "html", "bibliography"):
         want = js_entries.get(key)
         if want is None:
@@ -183,17 +184,10 @@ def measure(style: str, refs: list[Any], items: Path, work: Path) -> Result:
     return result
 
 
-def in_same_order(mine: list[str], theirs: list[str]) -> int:
-    """How many items the two bibliographies list in the same order (the longest
-    common subsequence of their ids, as difflib finds it)."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks())
-
-
 def out_of_order(mine: list[str], theirs: list[str]) -> list[str]:
-    """The items of ``mine`` outside its longest common run with ``theirs``."""
+    """The items of ``mine`` outside its longest common run with ``theirs`` (the
+    longest common subsequence of the ids, as difflib finds it): the others are
+    listed in the same order by both."""
     import difflib
 
     matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)

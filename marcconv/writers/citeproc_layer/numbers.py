@@ -14,7 +14,6 @@ catalogue records do not hold.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 #: CSL.NUMERIC_VARIABLES, as variables of a citeproc-py reference
@@ -53,16 +52,15 @@ class Number:
     numeric: bool  # what ``is-numeric`` tests
     plural: bool  # several numbers: "vols.", "nos."
 
-    def text(self, range_delimiter: str, variable: str, case: Callable[[str], str] = str) -> str:
-        """The value of ``variable`` as citeproc-js prints it; ``case`` applies
-        to each part."""
+    def text(self, range_delimiter: str, variable: str) -> str:
+        """The value of ``variable`` as citeproc-js prints it."""
         out = []
         for i, (part, joiner) in enumerate(zip(self.parts, self.joiners, strict=True)):
             if joiner == "-" and self.numeric and variable in _MENDED:
                 after = self.parts[i + 1] if i + 1 < len(self.parts) else ""
                 if variable in _RANGED or (_PLAIN.match(part) and _PLAIN.match(after)):
                     joiner = range_delimiter
-            out.append(case(part) + joiner)
+            out.append(part + joiner)
         return "".join(out)
 
 

@@ -52,7 +52,7 @@ from marcconv.writers.citeproc_layer.spec import (
     _name_process,
     _names_process,
     _number_process,
-    _process_number,
+    _page_as_written,
     _quote,
     _render_bibliography,
     _render_single_date,
@@ -144,7 +144,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch(Number, "format_number", _format_number,
           "citeproc-js NumericBlob: a number in form='numeric' as written ('vol. 05')",
           "test_canary_numbers_as_citeproc_js"),
-    Patch(FormatNumber, "_process", _process_number,
+    Patch(FormatNumber, "_process", _page_as_written,
           "citeproc-js processNumber: a page it does not read as numbers ('pp.1-326')"
           " printed as written", "test_canary_numbers_as_citeproc_js"),
     Patch(Date, "process", _date_process,

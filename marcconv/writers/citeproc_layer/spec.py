@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -441,6 +440,9 @@ def _is_numeric(self: Any, item: Any) -> list[bool]:
 _original_format_number = Number.format_number
 
 
+_original_number_process = Number.process
+
+
 def _number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     """citeproc-py's ``Number.process``, looking a hyphenated variable up by its
     reference name: it asked for "number-of-volumes" and found nothing, so APA's
@@ -451,9 +453,6 @@ def _number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) ->
     return self._process(item.reference[variable.replace("-", "_")], variable)
 
 
-_original_number_process = Number.process
-
-
 def _format_number(self: Any, number: Any) -> Any:
     """A number in ``form="numeric"`` as written: citeproc-js keeps "05"."""
     if self.get("form", "numeric") == "numeric":
@@ -461,25 +460,15 @@ def _format_number(self: Any, number: Any) -> Any:
     return _original_format_number(self, number)
 
 
-_original_process_number = FormatNumber._process
+_original_format_process = FormatNumber._process
 
 
-def _process_number(self: Any, value: Any, variable: str) -> Any:
+def _page_as_written(self: Any, value: Any, variable: str) -> Any:
     """A page that citeproc-js does not read as numbers ("pp.1-326") printed as
     written, without a page range format."""
     if variable.startswith("page") and not numbers.parse(str(value)).numeric:
         return value
-    return _original_process_number(self, value, variable)
-
-
-_INITIAL = re.compile(r"^\w\.?$")
-_original_initialize = Name.initialize
-
-
-def _starts_with_a_letter(text: str) -> bool:
-    """Whether a name starts as citeproc-js's "romanesque" names do: with a cased
-    letter (not "ʻ", a modifier letter, nor a CJK character)."""
-    return bool(text) and unicodedata.category(text[0]) in ("Lu", "Ll", "Lt")
+    return _original_format_process(self, value, variable)
 
 
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
